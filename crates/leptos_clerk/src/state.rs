@@ -1,0 +1,102 @@
+//! The auth state that crosses from the server to the browser.
+//!
+//! The server renders [`ClerkState`] into the page (a JSON `<script>` in the
+//! document head) so that the SSR HTML and the hydrated app start from the very
+//! same auth state: no signed-out flash for a signed-in user and no hydration
+//! mismatch. Everything here is safe to show to the browser: never put the
+//! secret key, a raw session token or private metadata into these types.
+
+use serde::{Deserialize, Serialize};
+
+/// The `id` of the `<script type="application/json">` element holding the
+/// serialised [`ClerkState`].
+pub const CLERK_STATE_ELEMENT_ID: &str = "__clerk_state";
+
+/// Everything the browser needs to boot ClerkJS and render the first frame.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClerkState {
+    /// The instance's publishable key (`pk_test_…` / `pk_live_…`).
+    pub publishable_key: String,
+    /// Frontend API proxy URL (`/__clerk` for the local dev instance), if any.
+    pub proxy_url: Option<String>,
+    /// Satellite domain, if any.
+    pub domain: Option<String>,
+    /// Whether this app is a satellite of another Clerk app.
+    pub is_satellite: bool,
+    /// Where ClerkJS (`clerk.browser.js`) is loaded from.
+    pub clerk_js_url: String,
+    /// Where the prebuilt UI bundle (`@clerk/ui` `ui.browser.js`) is loaded from.
+    pub clerk_ui_url: String,
+    /// Redirect configuration handed to `Clerk.load`.
+    pub urls: ClerkUrls,
+    /// The request's auth state as the server saw it.
+    pub auth: AuthSnapshot,
+}
+
+/// Sign-in / sign-up URLs and redirect targets, as configured on the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClerkUrls {
+    /// Path or URL of the sign-in page (`CLERK_SIGN_IN_URL`).
+    pub sign_in_url: String,
+    /// Path or URL of the sign-up page (`CLERK_SIGN_UP_URL`).
+    pub sign_up_url: String,
+    /// `CLERK_SIGN_IN_FALLBACK_REDIRECT_URL`.
+    pub sign_in_fallback_redirect_url: Option<String>,
+    /// `CLERK_SIGN_UP_FALLBACK_REDIRECT_URL`.
+    pub sign_up_fallback_redirect_url: Option<String>,
+    /// `CLERK_SIGN_IN_FORCE_REDIRECT_URL`.
+    pub sign_in_force_redirect_url: Option<String>,
+    /// `CLERK_SIGN_UP_FORCE_REDIRECT_URL`.
+    pub sign_up_force_redirect_url: Option<String>,
+    /// Where to go after signing out (`CLERK_AFTER_SIGN_OUT_URL`, default `/`).
+    pub after_sign_out_url: String,
+}
+
+/// The request's auth state, minus anything secret.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthSnapshot {
+    /// `sub` of the verified session token.
+    pub user_id: Option<String>,
+    /// `sid` of the verified session token.
+    pub session_id: Option<String>,
+    /// `sts`: `active` or `pending`.
+    pub session_status: Option<String>,
+    /// Active organization id.
+    pub org_id: Option<String>,
+    /// Role in the active organization (`org:admin`, …).
+    pub org_role: Option<String>,
+    /// Slug of the active organization.
+    pub org_slug: Option<String>,
+    /// Permissions in the active organization.
+    pub org_permissions: Vec<String>,
+    /// The user's basic profile, when the server loaded it.
+    pub user: Option<UserSnapshot>,
+}
+
+impl AuthSnapshot {
+    /// Whether the server saw a signed-in, active session.
+    pub fn is_signed_in(&self) -> bool {
+        self.user_id.is_some()
+    }
+}
+
+/// A user's public profile: what `use_user()` shows before ClerkJS has loaded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSnapshot {
+    /// `user_…` id.
+    pub id: String,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Username, if the instance uses usernames.
+    pub username: Option<String>,
+    /// Primary email address.
+    pub primary_email_address: Option<String>,
+    /// Avatar URL.
+    pub image_url: Option<String>,
+    /// Public metadata (readable by the browser, writable by the backend only).
+    pub public_metadata: serde_json::Value,
+    /// Unsafe metadata (readable and writable by the browser).
+    pub unsafe_metadata: serde_json::Value,
+}
