@@ -1,0 +1,59 @@
+//! The HTML shell and the router. To add a page: create `routes/<page>.rs`, declare it in
+//! `routes/mod.rs` and add a `<Route>` below.
+
+use crate::routes::{HomePage, NotFound, SignInPage, SignUpPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The whole HTML document, rendered on the server only. The `<head>` is never hydrated, so
+/// load-once scripts belong here.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, routes and the 404 fallback.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        // id="leptos" lets cargo-leptos hot-reload the stylesheet.
+        <Stylesheet id="leptos" href="/pkg/leptos-clerk-starter.css"/>
+        <Title text="Leptos + Clerk starter"/>
+        <Router>
+            <header class="site-header">
+                <a class="brand" href="/">"Leptos + Clerk"</a>
+            </header>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    // The axum route table does not match `/sign-in` with `/sign-in/*any`,
+                    // so both are declared (Clerk's SignIn uses sub-paths like /sign-in/factor-one).
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/sign-in/*any") view=SignInPage/>
+                    <Route path=path!("/sign-up") view=SignUpPage/>
+                    <Route path=path!("/sign-up/*any") view=SignUpPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,1 +1,18 @@
+//! leptos-clerk-starter: a Leptos 0.8 SSR app with Clerk authentication.
+//!
+//! `app.rs` holds the HTML shell and the router; each page is one file under `routes/`.
+//! The Clerk integration lives in the `leptos_clerk` crate (`crates/leptos_clerk`).
+
 pub mod app;
+pub mod routes;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the WASM bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,83 @@
+// Shared helpers for the browser tests: launch the system Chromium headless and collect every
+// console error, page error, hydration warning and failed request so a test can assert there
+// were none.
+import { chromium } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Base URL of the server under test (scripts/test.sh starts the release build). */
+export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
+
+/** Chromium from the OS packages; Playwright's own browser download is never used. */
+const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/**
+ * Starts a fresh browser profile. Returns { context, newPage, problems, close }, where
+ * `problems` lists console errors, page errors, hydration warnings and HTTP errors seen on any
+ * page opened with `newPage()`.
+ */
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'lcs-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    args: ARGS,
+  });
+  const problems = [];
+  const expectedStatuses = new Set();
+  const watch = (page) => {
+    page.on('pageerror', (e) => problems.push(`page error: ${e}`));
+    page.on('console', (m) => {
+      const text = m.text();
+      if (m.type() === 'error' && !text.startsWith('Failed to load resource')) {
+        problems.push(`console error: ${text}`);
+      } else if (/hydrat/i.test(text) && m.type() !== 'log') {
+        problems.push(`hydration ${m.type()}: ${text}`);
+      }
+    });
+    page.on('response', (r) => {
+      const key = `${r.status()} ${new URL(r.url()).pathname}`;
+      if (r.status() >= 400 && !expectedStatuses.has(key)) problems.push(`HTTP ${key}`);
+    });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    return page;
+  };
+  context.on('page', watch);
+  return {
+    context,
+    problems,
+    /** A response status the test expects (e.g. `404 /no-such-page`); not a problem. */
+    expectStatus: (status, path) => expectedStatuses.add(`${status} ${path}`),
+    newPage: async () => context.newPage(),
+    close: () => context.close(),
+  };
+}
+
+/**
+ * Waits until the WASM has hydrated the page: clicks `selector` until `done()` holds in the page
+ * (a click before hydration does nothing, since SSR HTML has no event handlers).
+ * Returns the number of milliseconds it took.
+ */
+export async function clickUntilHydrated(page, selector, done, timeoutMs = 15000) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    await page.click(selector);
+    try {
+      await page.waitForFunction(done, null, { timeout: 150 });
+      return Date.now() - start;
+    } catch {
+      // not hydrated yet
+    }
+  }
+  throw new Error(`page never hydrated: clicking ${selector} had no effect for ${timeoutMs} ms`);
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# dev.sh — THE command to run the app: installs what is missing (scripts/setup.sh), then runs
+# `cargo leptos watch` on http://127.0.0.1:3000 with live reload.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+WITH_BROWSER="${WITH_BROWSER:-0}" bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+say "cargo leptos watch (first build takes a few minutes; then open http://127.0.0.1:3000)"
+web_cargo leptos watch "$@"

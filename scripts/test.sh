@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# test.sh — THE command to run every test: installs what is missing (scripts/setup.sh), then
+#   formatting, clippy (-D warnings) for the `ssr` and the `hydrate` feature sets, cargo test,
+#   a release build with cargo-leptos, and the browser tests (end2end/) against that release
+#   build. Prints how long each phase took.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+START=$(date +%s)
+
+# Workspace members and the features that exist in each (cargo rejects a feature a selected
+# package does not have).
+APP=(-p leptos-clerk-starter -p leptos_clerk)
+
+phase "setup" bash "$ROOT/scripts/setup.sh"
+phase "cargo fmt --check" cargo fmt --all --check
+phase "clippy (ssr)" cargo clippy "${APP[@]}" --all-targets --features ssr -- -D warnings
+phase "clippy (hydrate)" cargo clippy "${APP[@]}" --all-targets --features hydrate -- -D warnings
+phase "cargo test" cargo test "${APP[@]}" --features ssr
+phase "release build (cargo leptos)" web_cargo leptos build --release
+phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"
+phase_summary
+say "all tests passed in $(( $(date +%s) - START )) s"
