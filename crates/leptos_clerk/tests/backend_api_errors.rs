@@ -162,6 +162,27 @@ async fn other_status_with_a_non_json_body_keeps_the_status() {
 }
 
 #[tokio::test]
+async fn redirects_are_not_followed() {
+    let stand_in = StandIn::start(|request, _| match request.path.as_str() {
+        "/v1/users/user_1" => Reply::raw(307, "").header("location", "/elsewhere"),
+        _ => Reply::json(200, json!({ "id": "user_elsewhere" })),
+    })
+    .await;
+    let error = stand_in
+        .client()
+        .users()
+        .get("user_1")
+        .await
+        .expect_err("307");
+
+    assert!(
+        matches!(error, BackendApiError::Status { status: 307, .. }),
+        "{error:?}"
+    );
+    assert_eq!(stand_in.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn malformed_json_on_success_is_its_own_error() {
     let stand_in = StandIn::start(|_, _| Reply::raw(200, "{\"id\": \"user_1\", ")).await;
     let error = stand_in

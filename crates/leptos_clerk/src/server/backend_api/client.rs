@@ -106,6 +106,8 @@ impl BackendApi {
         let http = reqwest::Client::builder()
             .default_headers(default_headers(&config)?)
             .timeout(config.timeout)
+            // The Backend API never redirects; do not carry the secret key anywhere else.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|error| {
                 BackendApiError::Config(format!("cannot build HTTP client: {error}"))
