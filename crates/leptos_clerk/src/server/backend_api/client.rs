@@ -1,0 +1,298 @@
+//! The HTTP client: headers, URL building, response decoding and bounded retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{
+    HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{BackendApiConfig, BackendApiError, SessionsApi, UsersApi};
+
+/// `User-Agent` of every Backend API request.
+const USER_AGENT_VALUE: &str = concat!("leptos-clerk/", env!("CARGO_PKG_VERSION"));
+
+/// First retry delay; doubled on every further attempt.
+const BASE_BACKOFF: Duration = Duration::from_millis(250);
+
+/// Longest computed backoff step (a server's `Retry-After` may ask for more).
+const MAX_BACKOFF: Duration = Duration::from_secs(4);
+
+/// A typed client for Clerk's Backend API. Cheap to clone (the connection pool is shared).
+///
+/// `Debug` never shows the secret key.
+#[derive(Clone)]
+pub struct BackendApi {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    config: BackendApiConfig,
+}
+
+impl fmt::Debug for BackendApi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackendApi")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One Backend API call, before it is sent.
+pub(crate) struct ApiRequest {
+    method: Method,
+    segments: Vec<String>,
+    query: Vec<(&'static str, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl ApiRequest {
+    /// A call to `{api_url}/v1/{segments…}`; each segment is percent-encoded.
+    pub(crate) fn new<S: Into<String>>(
+        method: Method,
+        segments: impl IntoIterator<Item = S>,
+    ) -> Self {
+        Self {
+            method,
+            segments: segments.into_iter().map(Into::into).collect(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds query parameters (repeated keys are sent repeatedly, as Clerk expects for lists).
+    pub(crate) fn query(mut self, query: Vec<(&'static str, String)>) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// Sets a JSON body.
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, BackendApiError> {
+        let bytes = serde_json::to_vec(body).map_err(|_| BackendApiError::InvalidArgument {
+            name: "body",
+            reason: "cannot be serialised as JSON (metadata keys must be strings)",
+        })?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+}
+
+impl BackendApi {
+    /// Builds a client; fails on an empty secret key or an unusable `api_url`.
+    pub fn new(config: BackendApiConfig) -> Result<Self, BackendApiError> {
+        if config.secret_key.trim().is_empty() {
+            return Err(BackendApiError::Config(
+                "the secret key is empty: set CLERK_SECRET_KEY to the instance's secret key \
+                 (sk_test_… / sk_live_…)"
+                    .to_owned(),
+            ));
+        }
+        let base_url = Url::parse(config.api_url.trim_end_matches('/'))
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && !url.cannot_be_a_base())
+            .ok_or_else(|| {
+                BackendApiError::Config(format!(
+                    "api_url `{}` is not an http(s) URL: set CLERK_API_URL to e.g. \
+                     https://api.clerk.com",
+                    config.api_url
+                ))
+            })?;
+        let http = reqwest::Client::builder()
+            .default_headers(default_headers(&config)?)
+            .timeout(config.timeout)
+            // The Backend API never redirects; do not carry the secret key anywhere else.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|error| {
+                BackendApiError::Config(format!("cannot build HTTP client: {error}"))
+            })?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                config,
+            }),
+        })
+    }
+
+    /// Builds a client from `CLERK_SECRET_KEY`, `CLERK_API_URL` and `CLERK_API_VERSION`.
+    pub fn from_env() -> Result<Self, BackendApiError> {
+        Self::new(BackendApiConfig::from_env()?)
+    }
+
+    /// The configuration this client was built with.
+    pub fn config(&self) -> &BackendApiConfig {
+        &self.inner.config
+    }
+
+    /// User endpoints (`/v1/users`).
+    pub fn users(&self) -> UsersApi<'_> {
+        UsersApi::new(self)
+    }
+
+    /// Session endpoints (`/v1/sessions`).
+    pub fn sessions(&self) -> SessionsApi<'_> {
+        SessionsApi::new(self)
+    }
+
+    /// The instance's public signing keys (`GET /v1/jwks`), for verifying session tokens.
+    pub async fn jwks(&self) -> Result<jsonwebtoken::jwk::JwkSet, BackendApiError> {
+        self.execute(ApiRequest::new(Method::GET, ["jwks"])).await
+    }
+
+    /// The `Set-Cookie` directives of a handshake (`GET /v1/clients/handshake_payload`).
+    pub async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, BackendApiError> {
+        #[derive(serde::Deserialize)]
+        struct HandshakePayload {
+            #[serde(default)]
+            directives: Vec<String>,
+        }
+        require_non_empty("nonce", nonce)?;
+        let request = ApiRequest::new(Method::GET, ["clients", "handshake_payload"])
+            .query(vec![("nonce", nonce.to_owned())]);
+        let payload: HandshakePayload = self.execute(request).await?;
+        Ok(payload.directives)
+    }
+
+    /// Sends `request`, retrying idempotent ones (GET, DELETE) after transient failures.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        request: ApiRequest,
+    ) -> Result<T, BackendApiError> {
+        let url = self.url(&request.segments);
+        let idempotent = matches!(request.method, Method::GET | Method::DELETE);
+        let config = &self.inner.config;
+        let mut waited = Duration::ZERO;
+        let mut attempt = 0;
+        loop {
+            let error = match self.send_once(&request, url.clone()).await {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            if !idempotent || attempt >= config.max_retries || !error.is_transient() {
+                return Err(error);
+            }
+            let wait = error.retry_after().unwrap_or_else(|| backoff(attempt));
+            if waited + wait > config.max_retry_wait {
+                tracing::warn!(%error, ?wait, "not retrying Clerk Backend API call: wait budget spent");
+                return Err(error);
+            }
+            attempt += 1;
+            tracing::debug!(%error, ?wait, attempt, path = url.path(), "retrying Clerk Backend API call");
+            tokio::time::sleep(wait).await;
+            waited += wait;
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest,
+        url: Url,
+    ) -> Result<T, BackendApiError> {
+        let mut builder = self.inner.http.request(request.method.clone(), url);
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let response = builder.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        if !status.is_success() {
+            let cf_ray = header_string(&headers, "cf-ray");
+            let retry_after = header_string(&headers, RETRY_AFTER.as_str())
+                .and_then(|value| value.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            return Err(BackendApiError::from_response(
+                status.as_u16(),
+                &body,
+                cf_ray,
+                retry_after,
+            ));
+        }
+        serde_json::from_slice(&body).map_err(|error| BackendApiError::MalformedResponse {
+            status: status.as_u16(),
+            message: error.to_string(),
+        })
+    }
+
+    fn url(&self, segments: &[String]) -> Url {
+        let mut url = self.inner.base_url.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push("v1").extend(segments);
+        }
+        url
+    }
+
+    fn transport_error(&self, error: &reqwest::Error) -> BackendApiError {
+        if error.is_timeout() {
+            return BackendApiError::Timeout(self.inner.config.timeout);
+        }
+        let mut message = String::from("request failed");
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message = cause.to_string();
+            source = cause.source();
+        }
+        BackendApiError::Connection(message)
+    }
+}
+
+/// Fails with [`BackendApiError::InvalidArgument`] when `value` is empty.
+pub(crate) fn require_non_empty(name: &'static str, value: &str) -> Result<(), BackendApiError> {
+    if value.trim().is_empty() {
+        return Err(BackendApiError::InvalidArgument {
+            name,
+            reason: "must not be empty",
+        });
+    }
+    Ok(())
+}
+
+fn default_headers(config: &BackendApiConfig) -> Result<HeaderMap, BackendApiError> {
+    let mut authorization = HeaderValue::try_from(format!("Bearer {}", config.secret_key.trim()))
+        .map_err(|_| {
+        BackendApiError::Config(
+            "the secret key contains characters not allowed in an HTTP header: \
+                 check CLERK_SECRET_KEY"
+                .to_owned(),
+        )
+    })?;
+    authorization.set_sensitive(true);
+    let api_version = HeaderValue::try_from(config.api_version.as_str()).map_err(|_| {
+        BackendApiError::Config(format!(
+            "api_version `{}` is not a valid header value: check CLERK_API_VERSION",
+            config.api_version
+        ))
+    })?;
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, authorization);
+    headers.insert("clerk-api-version", api_version);
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    Ok(headers)
+}
+
+fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?.to_str().ok()?.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// Exponential backoff: 250 ms, 500 ms, 1 s, … capped at [`MAX_BACKOFF`].
+fn backoff(attempt: u32) -> Duration {
+    BASE_BACKOFF
+        .saturating_mul(1u32 << attempt.min(8))
+        .min(MAX_BACKOFF)
+}

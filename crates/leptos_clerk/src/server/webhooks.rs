@@ -1,0 +1,344 @@
+//! Verifying Clerk webhooks (Svix / Standard Webhooks signatures) and typing their events.
+//!
+//! Mount a handler at e.g. `/api/webhooks/clerk`, give it the raw body, and let
+//! [`VerifiedWebhook`] (an axum extractor) or [`verify_request`] do the checking:
+//!
+//! ```no_run
+//! use axum::{http::StatusCode, routing::post, Router};
+//! use leptos_clerk::server::webhooks::{VerifiedWebhook, Webhook, WebhookEvent};
+//!
+//! async fn clerk_webhook(webhook: VerifiedWebhook) -> StatusCode {
+//!     if let WebhookEvent::UserCreated(user) = webhook.event {
+//!         tracing::info!(user_id = %user.id, message_id = %webhook.message_id, "new user");
+//!     }
+//!     StatusCode::NO_CONTENT
+//! }
+//!
+//! # fn app() -> Result<(), leptos_clerk::server::webhooks::WebhookError> {
+//! let router: Router = Router::new()
+//!     .route("/api/webhooks/clerk", post(clerk_webhook))
+//!     .with_state(Webhook::from_env()?); // CLERK_WEBHOOK_SIGNING_SECRET
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use ring::hmac;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::backend_api::User;
+
+/// Environment variable holding the endpoint's signing secret (`whsec_…`).
+pub const WEBHOOK_SECRET_ENV: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
+
+/// Largest accepted distance between the message timestamp and now, in seconds.
+pub const TIMESTAMP_TOLERANCE_SECS: u64 = 5 * 60;
+
+/// Header names, Svix first, Standard Webhooks second.
+const ID_HEADERS: [&str; 2] = ["svix-id", "webhook-id"];
+const TIMESTAMP_HEADERS: [&str; 2] = ["svix-timestamp", "webhook-timestamp"];
+const SIGNATURE_HEADERS: [&str; 2] = ["svix-signature", "webhook-signature"];
+
+/// Why a webhook (or its signing secret) was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookError {
+    /// No signing secret configured.
+    #[error(
+        "the webhook signing secret is missing: set CLERK_WEBHOOK_SIGNING_SECRET to the \
+         endpoint's signing secret (whsec_…) from the Clerk dashboard (Webhooks)"
+    )]
+    MissingSecret,
+    /// The signing secret is not `whsec_<base64>`.
+    #[error(
+        "CLERK_WEBHOOK_SIGNING_SECRET is malformed ({0}): copy the endpoint's signing \
+         secret (whsec_…) from the Clerk dashboard (Webhooks)"
+    )]
+    MalformedSecret(&'static str),
+    /// Some of `svix-id`, `svix-timestamp`, `svix-signature` are absent.
+    #[error("missing required webhook headers: {}", .0.join(", "))]
+    MissingHeaders(Vec<&'static str>),
+    /// `svix-timestamp` is not an integer.
+    #[error("the svix-timestamp header is not a Unix timestamp in seconds")]
+    InvalidTimestamp,
+    /// The message is too old or too far in the future.
+    #[error(
+        "the webhook timestamp is {skew_secs} s away from now (at most 300 s allowed): a \
+         replayed or delayed message, or this server's clock is off"
+    )]
+    TimestampOutOfTolerance {
+        /// Distance between the message timestamp and now.
+        skew_secs: u64,
+    },
+    /// None of the `v1` signatures matches.
+    #[error(
+        "no webhook signature matches: check that CLERK_WEBHOOK_SIGNING_SECRET is this \
+         endpoint's signing secret and that the raw, unmodified body is verified"
+    )]
+    NoMatchingSignature,
+    /// The signed body is not a Clerk event.
+    #[error("the webhook body is not a Clerk event: {0}")]
+    InvalidPayload(String),
+    /// The body could not be read.
+    #[error("the webhook body could not be read: {0}")]
+    UnreadableBody(String),
+}
+
+impl IntoResponse for WebhookError {
+    /// Every rejection is a 400 with the reason as plain text, never a 5xx.
+    fn into_response(self) -> Response {
+        tracing::warn!(error = %self, "rejected Clerk webhook");
+        (StatusCode::BAD_REQUEST, self.to_string()).into_response()
+    }
+}
+
+/// A Clerk webhook event, typed where this crate knows the event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WebhookEvent {
+    /// `user.created`.
+    UserCreated(User),
+    /// `user.updated`.
+    UserUpdated(User),
+    /// `user.deleted`.
+    UserDeleted {
+        /// Id of the deleted user.
+        id: Option<String>,
+        /// Whether the user is gone.
+        deleted: bool,
+    },
+    /// Any other event (`session.created`, `organization.updated`, …).
+    Other {
+        /// The event type, e.g. `session.created`.
+        event_type: String,
+        /// The event's `data` object.
+        data: Value,
+    },
+}
+
+impl WebhookEvent {
+    /// The event type as Clerk names it (`user.created`, …).
+    pub fn event_type(&self) -> &str {
+        match self {
+            Self::UserCreated(_) => "user.created",
+            Self::UserUpdated(_) => "user.updated",
+            Self::UserDeleted { .. } => "user.deleted",
+            Self::Other { event_type, .. } => event_type,
+        }
+    }
+
+    /// Parses a (verified) event body.
+    pub fn from_json(body: &[u8]) -> Result<Self, WebhookError> {
+        #[derive(Deserialize)]
+        struct Envelope {
+            #[serde(rename = "type")]
+            event_type: String,
+            #[serde(default)]
+            data: Value,
+        }
+        #[derive(Deserialize)]
+        struct Deleted {
+            #[serde(default)]
+            id: Option<String>,
+            #[serde(default)]
+            deleted: bool,
+        }
+        let invalid = |error: serde_json::Error| WebhookError::InvalidPayload(error.to_string());
+        let envelope: Envelope = serde_json::from_slice(body).map_err(invalid)?;
+        Ok(match envelope.event_type.as_str() {
+            "user.created" => {
+                Self::UserCreated(serde_json::from_value(envelope.data).map_err(invalid)?)
+            }
+            "user.updated" => {
+                Self::UserUpdated(serde_json::from_value(envelope.data).map_err(invalid)?)
+            }
+            "user.deleted" => {
+                let Deleted { id, deleted } =
+                    serde_json::from_value(envelope.data).map_err(invalid)?;
+                Self::UserDeleted { id, deleted }
+            }
+            _ => Self::Other {
+                event_type: envelope.event_type,
+                data: envelope.data,
+            },
+        })
+    }
+}
+
+/// A webhook whose signature and timestamp checked out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedWebhook {
+    /// `svix-id`: stable across Svix's retries, so use it to make handlers idempotent.
+    pub message_id: String,
+    /// `svix-timestamp`, Unix seconds.
+    pub timestamp: i64,
+    /// The event.
+    pub event: WebhookEvent,
+}
+
+/// A webhook endpoint's signing key. `Debug` never shows it.
+#[derive(Clone)]
+pub struct Webhook {
+    key: hmac::Key,
+}
+
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Webhook { key: [redacted] }")
+    }
+}
+
+impl Webhook {
+    /// Parses a `whsec_<base64>` signing secret.
+    pub fn new(secret: &str) -> Result<Self, WebhookError> {
+        let secret = secret.trim();
+        if secret.is_empty() {
+            return Err(WebhookError::MissingSecret);
+        }
+        let encoded = secret
+            .strip_prefix("whsec_")
+            .ok_or(WebhookError::MalformedSecret(
+                "it does not start with `whsec_`",
+            ))?;
+        let key = STANDARD
+            .decode(encoded)
+            .map_err(|_| WebhookError::MalformedSecret("the part after `whsec_` is not base64"))?;
+        if key.is_empty() {
+            return Err(WebhookError::MalformedSecret(
+                "the key after `whsec_` is empty",
+            ));
+        }
+        Ok(Self {
+            key: hmac::Key::new(hmac::HMAC_SHA256, &key),
+        })
+    }
+
+    /// Reads the secret from `CLERK_WEBHOOK_SIGNING_SECRET`.
+    pub fn from_env() -> Result<Self, WebhookError> {
+        Self::new(&std::env::var(WEBHOOK_SECRET_ENV).unwrap_or_default())
+    }
+
+    /// The `v1,<base64>` signature of a message (for tests and local tooling).
+    pub fn sign(&self, message_id: &str, timestamp: i64, body: &[u8]) -> String {
+        let tag = hmac::sign(&self.key, &signed_content(message_id, timestamp, body));
+        format!("v1,{}", STANDARD.encode(tag.as_ref()))
+    }
+
+    /// Verifies headers and raw body against the current time and parses the event.
+    pub fn verify(
+        &self,
+        headers: &HeaderMap,
+        raw_body: &[u8],
+    ) -> Result<WebhookEvent, WebhookError> {
+        self.verify_message(headers, raw_body)
+            .map(|message| message.event)
+    }
+
+    /// Like [`Webhook::verify`], also returning the message id and timestamp.
+    pub fn verify_message(
+        &self,
+        headers: &HeaderMap,
+        raw_body: &[u8],
+    ) -> Result<VerifiedWebhook, WebhookError> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            });
+        self.verify_at(headers, raw_body, now)
+    }
+
+    /// Verifies as if the current time were `now` (Unix seconds).
+    pub fn verify_at(
+        &self,
+        headers: &HeaderMap,
+        raw_body: &[u8],
+        now: i64,
+    ) -> Result<VerifiedWebhook, WebhookError> {
+        let id = header(headers, ID_HEADERS);
+        let timestamp = header(headers, TIMESTAMP_HEADERS);
+        let signatures = header(headers, SIGNATURE_HEADERS);
+        let (Some(id), Some(timestamp), Some(signatures)) = (id, timestamp, signatures) else {
+            let present = [id, timestamp, signatures].map(|value| value.is_some());
+            let names = [ID_HEADERS[0], TIMESTAMP_HEADERS[0], SIGNATURE_HEADERS[0]];
+            let missing = names
+                .into_iter()
+                .zip(present)
+                .filter_map(|(name, present)| (!present).then_some(name))
+                .collect();
+            return Err(WebhookError::MissingHeaders(missing));
+        };
+        let timestamp: i64 = timestamp
+            .parse()
+            .map_err(|_| WebhookError::InvalidTimestamp)?;
+        let skew_secs = now.abs_diff(timestamp);
+        if skew_secs > TIMESTAMP_TOLERANCE_SECS {
+            return Err(WebhookError::TimestampOutOfTolerance { skew_secs });
+        }
+        let content = signed_content(id, timestamp, raw_body);
+        let matches = signatures
+            .split(' ')
+            .filter_map(|entry| entry.strip_prefix("v1,"))
+            .filter_map(|signature| STANDARD.decode(signature).ok())
+            .any(|signature| hmac::verify(&self.key, &content, &signature).is_ok());
+        if !matches {
+            return Err(WebhookError::NoMatchingSignature);
+        }
+        Ok(VerifiedWebhook {
+            message_id: id.to_owned(),
+            timestamp,
+            event: WebhookEvent::from_json(raw_body)?,
+        })
+    }
+}
+
+/// Verifies a webhook request given its headers and raw body, for use inside an axum
+/// handler: `verify_request(&webhook, &headers, &body)?` (the error is a 400 response).
+pub fn verify_request(
+    webhook: &Webhook,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<VerifiedWebhook, WebhookError> {
+    webhook.verify_message(headers, body)
+}
+
+impl<S> FromRequest<S> for VerifiedWebhook
+where
+    S: Send + Sync,
+    Webhook: FromRef<S>,
+{
+    type Rejection = WebhookError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let webhook = Webhook::from_ref(state);
+        let headers = request.headers().clone();
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| WebhookError::UnreadableBody(rejection.body_text()))?;
+        webhook.verify_message(&headers, &body)
+    }
+}
+
+/// `"{id}.{timestamp}.{body}"`, the bytes the sender signed.
+fn signed_content(message_id: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
+    let prefix = format!("{message_id}.{timestamp}.");
+    let mut content = Vec::with_capacity(prefix.len() + body.len());
+    content.extend_from_slice(prefix.as_bytes());
+    content.extend_from_slice(body);
+    content
+}
+
+/// The first non-empty value among the given header names.
+fn header<'h>(headers: &'h HeaderMap, names: [&str; 2]) -> Option<&'h str> {
+    names.into_iter().find_map(|name| {
+        let value = headers.get(name)?.to_str().ok()?.trim();
+        (!value.is_empty()).then_some(value)
+    })
+}
