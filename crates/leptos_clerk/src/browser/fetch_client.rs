@@ -8,7 +8,7 @@
 //! ClerkJS) and sends it as `Authorization: Bearer`, which the server half
 //! prefers over the cookie.
 //!
-//! ```ignore
+//! ```text
 //! #[server(client = leptos_clerk::ClerkFetchClient)]
 //! pub async fn whoami() -> Result<Option<String>, ServerFnError> { … }
 //! ```
