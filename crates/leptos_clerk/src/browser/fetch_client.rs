@@ -6,7 +6,9 @@
 //! page that sat idle would call its server functions signed out. This client
 //! asks ClerkJS for a token first (`session.getToken()`, cached and refreshed by
 //! ClerkJS) and sends it as `Authorization: Bearer`, which the server half
-//! prefers over the cookie.
+//! prefers over the cookie. Should the server still answer `401` (a token that
+//! expired in flight, clock skew), it fetches a new token past ClerkJS's cache
+//! and retries once.
 //!
 //! ```text
 //! #[server(client = leptos_clerk::ClerkFetchClient)]
@@ -24,8 +26,14 @@ use leptos::server_fn::Bytes;
 
 /// A [`Client`] that wraps server_fn's browser `fetch` client and adds
 /// `Authorization: Bearer <session token>` for same-origin calls when a user is
-/// signed in. Outside the browser it is the plain browser client.
+/// signed in, retrying once with a new token on `401`. Outside the browser it
+/// is the plain browser client.
 pub struct ClerkFetchClient;
+
+#[cfg(feature = "hydrate")]
+type Request = super::replayable::ReplayableRequest;
+#[cfg(not(feature = "hydrate"))]
+type Request = BrowserRequest;
 
 impl<E, InputStreamError, OutputStreamError> Client<E, InputStreamError, OutputStreamError>
     for ClerkFetchClient
@@ -34,15 +42,29 @@ where
     InputStreamError: FromServerFnError,
     OutputStreamError: FromServerFnError,
 {
-    type Request = BrowserRequest;
+    type Request = Request;
     type Response = BrowserResponse;
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
         #[cfg(feature = "hydrate")]
         {
             send_wrapper::SendWrapper::new(async move {
-                attach_session_token(&req).await;
-                <BrowserClient as Client<E, InputStreamError, OutputStreamError>>::send(req).await
+                use leptos::server_fn::response::ClientRes;
+
+                let send = <BrowserClient as Client<E, InputStreamError, OutputStreamError>>::send;
+                let super::replayable::ReplayableRequest { first, recipe } = req;
+                let had_token = attach_session_token(&first, false).await;
+                let response = send(first).await?;
+                let unauthorized = <BrowserResponse as ClientRes<E>>::status(&response) == 401;
+                let Some(recipe) = recipe.filter(|_| unauthorized && had_token) else {
+                    return Ok(response);
+                };
+                let retry = recipe.build::<E>()?;
+                if attach_session_token(&retry, true).await {
+                    send(retry).await
+                } else {
+                    Ok(response)
+                }
             })
         }
         #[cfg(not(feature = "hydrate"))]
@@ -70,20 +92,23 @@ where
     }
 }
 
-/// Adds the bearer token, but only to requests for this page's own origin:
-/// the token must never leak to a third-party server URL.
+/// Adds the bearer token (bypassing ClerkJS's token cache if `skip_cache`),
+/// but only to requests for this page's own origin: the token must never leak
+/// to a third-party server URL. Returns whether a token was added.
 #[cfg(feature = "hydrate")]
-async fn attach_session_token(req: &BrowserRequest) {
+async fn attach_session_token(req: &BrowserRequest, skip_cache: bool) -> bool {
     let Some(origin) = web_sys::window().and_then(|window| window.location().origin().ok()) else {
-        return;
+        return false;
     };
     if !is_same_origin(&req.url(), &origin) {
-        return;
+        return false;
     }
-    if let Some(token) = super::session_token().await {
-        req.headers()
-            .set("Authorization", &format!("Bearer {token}"));
-    }
+    let Some(token) = super::loader::fresh_session_token(skip_cache).await else {
+        return false;
+    };
+    req.headers()
+        .set("Authorization", &format!("Bearer {token}"));
+    true
 }
 
 /// Whether `url` (absolute, as `Request.url` reports it) belongs to `origin`.

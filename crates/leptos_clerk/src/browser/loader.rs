@@ -63,8 +63,13 @@ pub async fn loaded_clerk() -> Option<Clerk> {
 /// A fresh session token for `Authorization: Bearer`, or `None` when signed
 /// out or ClerkJS is unavailable (the `__session` cookie still goes along).
 pub async fn session_token() -> Option<String> {
+    fresh_session_token(false).await
+}
+
+/// [`session_token`], optionally bypassing ClerkJS's token cache.
+pub(crate) async fn fresh_session_token(skip_cache: bool) -> Option<String> {
     let clerk = loaded_clerk().await?;
-    match clerk.get_token(false).await {
+    match clerk.get_token(skip_cache).await {
         Ok(token) => token,
         Err(error) => {
             leptos::logging::warn!("{error}");

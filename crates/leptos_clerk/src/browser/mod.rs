@@ -17,6 +17,8 @@ mod clerk;
 mod loader;
 #[cfg(not(feature = "hydrate"))]
 mod noop;
+#[cfg(feature = "hydrate")]
+mod replayable;
 
 pub use error::ClerkJsError;
 pub use fetch_client::ClerkFetchClient;
@@ -31,3 +33,5 @@ pub use clerk::{Clerk, Listener};
 pub use loader::{load_clerk, loaded_clerk, session_token, Navigator};
 #[cfg(not(feature = "hydrate"))]
 pub use noop::{load_clerk, loaded_clerk, session_token, Clerk, Listener, Navigator};
+#[cfg(feature = "hydrate")]
+pub use replayable::ReplayableRequest;
