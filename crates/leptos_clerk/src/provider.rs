@@ -3,6 +3,44 @@
 //! Like `@clerk/remix`'s `ClerkApp`, the provider starts from the auth state the
 //! server saw (so the SSR HTML and the hydrated app render identically), loads
 //! ClerkJS after hydration, and from then on follows ClerkJS.
+//!
+//! Wiring it into an app (the server half's axum layer must run for every
+//! Leptos route, so that the request carries its `ClerkState`):
+//!
+//! ```text
+//! pub fn shell(options: LeptosOptions) -> impl IntoView {
+//!     view! {
+//!         <!DOCTYPE html>
+//!         <html lang="en">
+//!             <head>
+//!                 <ClerkScripts/>             // state JSON + @clerk/ui + ClerkJS, deferred
+//!                 <HydrationScripts options/>
+//!                 <MetaTags/>
+//!             </head>
+//!             <body><App/></body>
+//!         </html>
+//!     }
+//! }
+//!
+//! #[component]
+//! pub fn App() -> impl IntoView {
+//!     view! {
+//!         <Router>
+//!             <ClerkProvider>                 // inside <Router>: ClerkJS navigates client-side
+//!                 <header>
+//!                     <SignedIn><UserButton/></SignedIn>
+//!                     <SignedOut><SignInButton/></SignedOut>
+//!                 </header>
+//!                 <Routes fallback=|| "Not found">
+//!                     <Route path=path!("/sign-in/*any") view=|| view! { <SignIn/> }/>
+//!                     <Route path=path!("/sign-up/*any") view=|| view! { <SignUp/> }/>
+//!                     <Route path=path!("/user-profile/*any") view=|| view! { <UserProfile/> }/>
+//!                 </Routes>
+//!             </ClerkProvider>
+//!         </Router>
+//!     }
+//! }
+//! ```
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
