@@ -1,0 +1,37 @@
+//! The browser half: typed bindings to ClerkJS (`window.Clerk`).
+//!
+//! With the `hydrate` feature this talks to the ClerkJS instance created by the
+//! scripts [`crate::ClerkScripts`] puts into the page. Without it (server
+//! builds) the same names exist as no-ops, so app code compiles unchanged on
+//! both sides: there simply never is a loaded [`Clerk`] on the server.
+
+mod error;
+mod fetch_client;
+mod options;
+
+#[cfg(feature = "hydrate")]
+mod bindings;
+#[cfg(feature = "hydrate")]
+mod clerk;
+#[cfg(feature = "hydrate")]
+mod loader;
+#[cfg(not(feature = "hydrate"))]
+mod noop;
+#[cfg(feature = "hydrate")]
+mod replayable;
+
+pub use error::ClerkJsError;
+pub use fetch_client::ClerkFetchClient;
+pub use options::RedirectOptions;
+pub(crate) use options::{
+    sign_in_props, sign_up_props, user_button_props, user_profile_props, Mountable,
+};
+
+#[cfg(feature = "hydrate")]
+pub use clerk::{Clerk, Listener};
+#[cfg(feature = "hydrate")]
+pub use loader::{load_clerk, loaded_clerk, session_token, Navigator};
+#[cfg(not(feature = "hydrate"))]
+pub use noop::{load_clerk, loaded_clerk, session_token, Clerk, Listener, Navigator};
+#[cfg(feature = "hydrate")]
+pub use replayable::ReplayableRequest;
