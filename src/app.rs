@@ -1,8 +1,11 @@
 //! The HTML shell and the router. To add a page: create `routes/<page>.rs`, declare it in
 //! `routes/mod.rs` and add a `<Route>` below.
 
-use crate::routes::{HomePage, NotFound, SignInPage, SignUpPage};
+use crate::routes::{ClientPage, HomePage, NotFound, SignInPage, SignUpPage};
 use leptos::prelude::*;
+use leptos_clerk::{
+    ClerkProvider, ClerkScripts, SignInButton, SignUpButton, SignedIn, SignedOut, UserButton,
+};
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
@@ -10,7 +13,7 @@ use leptos_router::{
 };
 
 /// The whole HTML document, rendered on the server only. The `<head>` is never hydrated, so
-/// load-once scripts belong here.
+/// load-once scripts (ClerkJS) belong here.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -19,6 +22,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                // The request's auth state as JSON, then @clerk/ui and ClerkJS (deferred).
+                <ClerkScripts/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -40,9 +45,9 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/leptos-clerk-starter.css"/>
         <Title text="Leptos + Clerk starter"/>
         <Router>
-            <header class="site-header">
-                <a class="brand" href="/">"Leptos + Clerk"</a>
-            </header>
+            // Inside <Router>, so that ClerkJS navigates client-side.
+            <ClerkProvider>
+            <Header/>
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
@@ -52,8 +57,30 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/*any") view=SignInPage/>
                     <Route path=path!("/sign-up") view=SignUpPage/>
                     <Route path=path!("/sign-up/*any") view=SignUpPage/>
+                    <Route path=path!("/client") view=ClientPage/>
                 </Routes>
             </main>
+            </ClerkProvider>
         </Router>
+    }
+}
+
+/// The site header: sign-in / sign-up buttons for visitors, the user menu for users.
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">"Leptos + Clerk"</a>
+            <nav>
+                <a href="/client">"Client state"</a>
+                <SignedOut>
+                    <SignInButton class="secondary"/>
+                    <SignUpButton/>
+                </SignedOut>
+                <SignedIn>
+                    <UserButton/>
+                </SignedIn>
+            </nav>
+        </header>
     }
 }

@@ -1,13 +1,14 @@
 //! `/sign-up` and `/sign-up/*` — the sign-up page.
 
 use leptos::prelude::*;
+use leptos_clerk::SignUp;
 
-/// Hosts Clerk's sign-up flow; its steps live under `/sign-up/…`.
+/// Hosts Clerk's sign-up flow; its steps live under `/sign-up/…` (path routing).
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     view! {
         <section class="auth-page">
-            <h1>"Sign up"</h1>
+            <SignUp path="/sign-up"/>
         </section>
     }
 }
