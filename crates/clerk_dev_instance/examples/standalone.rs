@@ -78,7 +78,10 @@ async fn main() {
         .route("/sign-in", get(move || async move { sign_in }))
         .route("/sign-up", get(move || async move { sign_up }))
         .route("/user", get(move || async move { profile }))
-        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .nest("/__clerk", instance.router());
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
