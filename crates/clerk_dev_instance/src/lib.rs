@@ -17,6 +17,7 @@
 //! [`DevInstanceConfig::allow_in_release`] is set: it mints tokens the app trusts.
 
 #![recursion_limit = "256"]
+#![warn(missing_docs)]
 
 mod assets;
 mod bapi;

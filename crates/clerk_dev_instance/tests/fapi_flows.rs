@@ -349,3 +349,38 @@ async fn bad_input_never_causes_a_server_error() {
     let (status, _) = fapi(&browser, &app, "GET", "/v1/does-not-exist", &[]).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn the_client_cookie_is_http_only_and_destroying_the_client_signs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(dir.path()).await;
+    let plain = reqwest::Client::new();
+    let response = plain
+        .get(format!("{}/__clerk/v1/client", app.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("__clerk_dev_client=client_"), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+
+    let browser = browser(&app);
+    let session_id = sign_in(&browser, &app, DEMO_EMAIL, DEMO_PASSWORD).await;
+    let (status, body) = fapi(&browser, &app, "POST", "/v1/dev_browser", &[]).await;
+    assert_eq!(status, 200);
+    assert!(body["id"].as_str().unwrap().starts_with("dvb_"));
+
+    let (status, body) = fapi(&browser, &app, "DELETE", "/v1/client", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["response"]["deleted"], true);
+    let path = format!("/v1/client/sessions/{session_id}/tokens");
+    let (status, _) = fapi(&browser, &app, "POST", &path, &[]).await;
+    assert_eq!(status, 401);
+    let (_, client) = fapi(&browser, &app, "GET", "/v1/client", &[]).await;
+    assert_eq!(client["response"]["sessions"].as_array().unwrap().len(), 0);
+}
