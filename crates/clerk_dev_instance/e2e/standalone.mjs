@@ -38,6 +38,7 @@ async function startServer() {
 const failures = [];
 const external = [];
 const fapiCalls = [];
+const unexpectedStatus = [];
 async function step(name, fn) {
   try {
     const result = await fn();
@@ -59,6 +60,9 @@ function watch(page, tag) {
       const method = url.searchParams.get('_method');
       fapiCalls.push(`${r.method()}${method ? `(${method})` : ''} ${url.pathname}`);
     }
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.status() !== 422) unexpectedStatus.push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
   page.on('pageerror', (e) => console.log(`[${tag} pageerror]`, e.message));
   page.on('console', (m) => { if (m.type() === 'error') console.log(`[${tag} console.error]`, m.text().slice(0, 300)); });
@@ -173,6 +177,17 @@ try {
     const jwt = await page.evaluate(() => window.Clerk.session.getToken({ skipCache: true }));
     if (!jwt || jwt.split('.').length !== 3) throw new Error('no token');
     return verifySessionCookie(context);
+  });
+  await step('UserProfile security page lists this device', async () => {
+    await page.goto(`${BASE}/user`);
+    await page.waitForSelector('.cl-navbarButton', { timeout: 30000 });
+    await page.locator('.cl-navbarButton').nth(1).click();
+    await page.waitForSelector('text=/This device/', { timeout: 15000 });
+    await page.screenshot({ path: path.join(SHOTS, 'user-profile-security.png') });
+  });
+  await step('no 404/5xx answers', async () => {
+    if (unexpectedStatus.length) throw new Error(unexpectedStatus.join(', '));
+    return 'none';
   });
   await step('no request left 127.0.0.1', async () => {
     if (external.length) throw new Error('external requests: ' + [...new Set(external)].join(', '));

@@ -53,7 +53,7 @@ pub(crate) fn router() -> Router<Shared> {
         .merge(sign_in::router())
         .merge(sign_up::router())
         .merge(sessions::router())
-        .route("/v1/me", get(me::get).patch(me::update))
+        .merge(me::router())
 }
 
 async fn jwks(axum::extract::State(state): axum::extract::State<Shared>) -> Json<Value> {

@@ -235,4 +235,20 @@ impl Store {
         )?;
         Ok(())
     }
+
+    /// The user's active sessions on every client, oldest first.
+    pub(crate) fn user_sessions(&self, user_id: &str) -> rusqlite::Result<Vec<SessionRecord>> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ?1 AND status = 'active'
+             ORDER BY created_at"
+        );
+        let conn = self.conn();
+        let mut statement = conn.prepare(&sql)?;
+        let rows = statement.query_map(params![user_id], session_from_row)?;
+        let sessions: rusqlite::Result<Vec<_>> = rows.collect();
+        Ok(sessions?
+            .into_iter()
+            .filter(SessionRecord::is_active)
+            .collect())
+    }
 }
