@@ -1,0 +1,57 @@
+//! Configuration of the local Clerk dev instance.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything [`crate::DevInstance::open`] needs to know.
+#[derive(Debug, Clone)]
+pub struct DevInstanceConfig {
+    /// Folder that holds the SQLite database, the RSA signing key and the secret key, e.g.
+    /// `.clerk-dev/`. Created (mode 0700) when missing; keep it out of version control.
+    pub data_dir: PathBuf,
+    /// Origins the app is served from, e.g. `["http://127.0.0.1:3000", "http://localhost:3000"]`.
+    /// Used for the `azp` claim, the URLs in the environment and to refuse open redirects.
+    pub app_origins: Vec<String>,
+    /// Lifetime of minted session tokens (Clerk uses 60 s).
+    pub token_lifetime: Duration,
+    /// Optional `(email, password)` of a user created on open when it does not exist yet.
+    pub demo_user: Option<(String, String)>,
+    /// Folder holding `clerk-js/dist/` and `ui/dist/` (see `fetch-assets.sh`); `None` disables
+    /// the bundle routes (they answer 404 with a hint).
+    pub assets_dir: Option<PathBuf>,
+    /// Allow opening the instance in a release build. The instance mints tokens the app trusts,
+    /// so it refuses to run in release builds unless this is set.
+    pub allow_in_release: bool,
+}
+
+impl DevInstanceConfig {
+    /// A configuration with Clerk's defaults (60 s tokens, no demo user, no assets) for the
+    /// given data folder and app origins.
+    pub fn new(data_dir: impl Into<PathBuf>, app_origins: Vec<String>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            app_origins,
+            token_lifetime: Duration::from_secs(60),
+            demo_user: None,
+            assets_dir: None,
+            allow_in_release: false,
+        }
+    }
+
+    /// The app origin `origin` if it is one of the configured ones (exact match, no trailing
+    /// slash), `None` otherwise.
+    pub(crate) fn known_origin(&self, origin: &str) -> Option<&str> {
+        self.app_origins
+            .iter()
+            .find(|o| o.as_str() == origin)
+            .map(String::as_str)
+    }
+
+    /// The origin used when a request does not tell us which app origin it came from.
+    pub(crate) fn primary_origin(&self) -> &str {
+        self.app_origins
+            .first()
+            .map(String::as_str)
+            .unwrap_or("http://localhost:3000")
+    }
+}

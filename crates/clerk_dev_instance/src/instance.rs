@@ -1,0 +1,148 @@
+//! Shared state of an opened instance and assembly of its router.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::Method;
+use axum::Router;
+use tower::ServiceBuilder;
+
+use crate::config::DevInstanceConfig;
+use crate::error::DevInstanceError;
+use crate::keys::{SessionClaims, SigningKey};
+use crate::store::{NewUser, SessionRecord, Store};
+use crate::util::{now_secs, random_token};
+use crate::{assets, bapi, dev_page, fapi, passwords, ISSUER};
+
+/// Handshake payloads waiting to be collected, by nonce.
+pub(crate) type NonceMap = HashMap<String, (Vec<String>, Instant)>;
+
+/// State shared by all handlers.
+pub(crate) struct Instance {
+    pub config: DevInstanceConfig,
+    pub store: Store,
+    pub key: SigningKey,
+    pub secret_key: String,
+    pub nonces: Mutex<NonceMap>,
+}
+
+impl Instance {
+    pub(crate) fn open(config: DevInstanceConfig) -> Result<Self, DevInstanceError> {
+        let dir = &config.data_dir;
+        let io_error = |source| DevInstanceError::DataDir {
+            path: dir.clone(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io_error)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(io_error)?;
+        }
+        // Keep the folder (keys, password hashes) out of version control.
+        let gitignore = dir.join(".gitignore");
+        if !gitignore.exists() {
+            std::fs::write(&gitignore, "*\n").map_err(io_error)?;
+        }
+        let store = Store::open(&dir.join("instance.sqlite3"))?;
+        let key = SigningKey::load_or_generate(dir)?;
+        let secret_key = match store.meta("secret_key")? {
+            Some(existing) => existing,
+            None => {
+                let generated = format!("sk_test_{}", random_token(40));
+                store.set_meta("secret_key", &generated)?;
+                generated
+            }
+        };
+        let instance = Self {
+            config,
+            store,
+            key,
+            secret_key,
+            nonces: Mutex::default(),
+        };
+        instance.ensure_demo_user()?;
+        Ok(instance)
+    }
+
+    fn ensure_demo_user(&self) -> Result<(), DevInstanceError> {
+        let Some((email, password)) = &self.config.demo_user else {
+            return Ok(());
+        };
+        if self.store.user_by_email(email)?.is_some() {
+            return Ok(());
+        }
+        let hash = passwords::hash(password).map_err(DevInstanceError::PasswordHash)?;
+        self.store.insert_user(NewUser {
+            email: email.clone(),
+            password_hash: Some(hash),
+            first_name: Some("Demo".to_string()),
+            last_name: Some("User".to_string()),
+            ..NewUser::default()
+        })?;
+        tracing::info!("clerk dev instance: created demo user {email}");
+        Ok(())
+    }
+
+    /// Mints an RS256 session token for an active session. `azp` is the app origin the request
+    /// came from, when known.
+    pub(crate) fn mint_token(
+        &self,
+        session: &SessionRecord,
+        azp: Option<&str>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let iat = now_secs();
+        let claims = SessionClaims {
+            sub: &session.user_id,
+            sid: &session.id,
+            iss: ISSUER,
+            azp,
+            exp: iat + self.config.token_lifetime.as_secs() as i64,
+            iat,
+            nbf: iat - 5,
+            v: 2,
+            sts: "active",
+            fva: [0, -1],
+        };
+        self.key.sign(&claims)
+    }
+}
+
+/// ClerkJS tunnels PATCH/DELETE as `POST ...?_method=PATCH`; route them as the real method.
+fn tunnel_method(mut request: Request) -> Request {
+    if request.method() == Method::POST {
+        let tunnelled = request.uri().query().and_then(|query| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == "_method")
+                .map(|(_, v)| v.to_ascii_uppercase())
+        });
+        match tunnelled.as_deref() {
+            Some("PATCH") => *request.method_mut() = Method::PATCH,
+            Some("DELETE") => *request.method_mut() = Method::DELETE,
+            Some("PUT") => *request.method_mut() = Method::PUT,
+            _ => {}
+        }
+    }
+    request
+}
+
+/// The complete router (FAPI, BAPI, assets, dev page), to be nested at `/__clerk`.
+pub(crate) fn router(state: Arc<Instance>) -> Router {
+    let inner = Router::new()
+        .merge(fapi::router())
+        .nest("/api", bapi::router(state.clone()))
+        .merge(assets::router())
+        .merge(dev_page::router())
+        .fallback(|| async { crate::ApiError::not_found("Endpoint") })
+        .with_state(state);
+    Router::new().fallback_service(
+        ServiceBuilder::new()
+            .map_request(tunnel_method)
+            .service(inner),
+    )
+}

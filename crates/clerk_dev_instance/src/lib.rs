@@ -1,0 +1,147 @@
+//! A local, offline Clerk development instance.
+//!
+//! When no Clerk keys are configured the app nests [`DevInstance::router`] at `/__clerk` and
+//! points the real, unmodified ClerkJS at it (`data-clerk-proxy-url="/__clerk"` with
+//! [`DevInstance::publishable_key`]). The instance answers the subset of Clerk's Frontend API
+//! (FAPI, `/__clerk/v1/...`) that email + password sign-in and email-code sign-up need, a subset
+//! of the Backend API (BAPI, `/__clerk/api/v1/...`, authenticated with
+//! [`DevInstance::secret_key`]), the handshake used by server-side auth, the pinned ClerkJS
+//! bundles (`/__clerk/npm/...`) and a small developer page (`/__clerk/dev`) listing the
+//! verification codes it "sent" and its users.
+//!
+//! Users, clients and sessions live in SQLite (`data_dir/instance.sqlite3`), the RSA signing key
+//! in `data_dir/signing-key.pem`, so everything survives restarts. Session tokens are RS256 JWTs
+//! with Clerk's v2 claims, issued by [`ISSUER`].
+//!
+//! The instance refuses to open in a release build unless
+//! [`DevInstanceConfig::allow_in_release`] is set: it mints tokens the app trusts.
+
+#![recursion_limit = "256"]
+#![warn(missing_docs)]
+
+mod assets;
+mod bapi;
+mod config;
+mod dev_page;
+mod error;
+mod fapi;
+mod instance;
+mod keys;
+mod passwords;
+mod store;
+mod util;
+mod views;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+
+pub use config::DevInstanceConfig;
+pub use error::{ApiError, DevInstanceError};
+
+use instance::Instance;
+
+/// Publishable key of every local dev instance: `pk_test_` + base64(`clerk.localhost$`).
+pub const PUBLISHABLE_KEY: &str = "pk_test_Y2xlcmsubG9jYWxob3N0JA";
+/// The `iss` claim of the instance's session tokens.
+pub const ISSUER: &str = "https://clerk.localhost";
+/// Name of the HttpOnly cookie identifying the browser's client at the instance.
+pub const CLIENT_COOKIE: &str = "__clerk_dev_client";
+/// The `@clerk/clerk-js` version whose bundles the instance serves.
+pub const CLERK_JS_VERSION: &str = "6.40.0";
+/// The `@clerk/ui` version whose bundles the instance serves.
+pub const CLERK_UI_VERSION: &str = "1.36.0";
+
+/// An opened local Clerk dev instance. Cheap to clone; all clones share the same state.
+#[derive(Clone)]
+pub struct DevInstance {
+    inner: Arc<Instance>,
+}
+
+impl std::fmt::Debug for DevInstance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevInstance")
+            .field("data_dir", &self.inner.config.data_dir)
+            .finish()
+    }
+}
+
+/// Refuses release builds unless explicitly allowed. `debug_build` is `cfg!(debug_assertions)`
+/// in [`DevInstance::open`]; it is a parameter so the rule itself can be tested.
+pub fn build_guard(debug_build: bool, allow_in_release: bool) -> Result<(), DevInstanceError> {
+    if debug_build || allow_in_release {
+        Ok(())
+    } else {
+        Err(DevInstanceError::ReleaseBuild)
+    }
+}
+
+impl DevInstance {
+    /// Opens the instance stored in `config.data_dir`, creating the folder, database, signing
+    /// key, secret key and demo user on first use.
+    pub fn open(config: DevInstanceConfig) -> Result<Self, DevInstanceError> {
+        build_guard(cfg!(debug_assertions), config.allow_in_release)?;
+        if config.app_origins.is_empty() {
+            return Err(DevInstanceError::NoAppOrigins);
+        }
+        tracing::warn!(
+            "\n*************************************************************************\n\
+             * LOCAL CLERK DEV INSTANCE ACTIVE (no Clerk keys configured).           *\n\
+             * Sign-ins are emulated offline; data lives in {:<24} *\n\
+             * Never use this in production: set CLERK_PUBLISHABLE_KEY and           *\n\
+             * CLERK_SECRET_KEY to use a real Clerk instance.                        *\n\
+             *************************************************************************",
+            config.data_dir.display().to_string()
+        );
+        let inner = Instance::open(config)?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The publishable key ClerkJS must be given ([`PUBLISHABLE_KEY`]).
+    pub fn publishable_key(&self) -> &str {
+        PUBLISHABLE_KEY
+    }
+
+    /// The instance's secret key (`sk_test_…`), generated once and kept in the database. BAPI
+    /// calls must send it as `Authorization: Bearer <secret key>`.
+    pub fn secret_key(&self) -> String {
+        self.inner.secret_key.clone()
+    }
+
+    /// The `iss` claim of session tokens ([`ISSUER`]).
+    pub fn issuer(&self) -> &str {
+        ISSUER
+    }
+
+    /// The Backend API base URL for an app served at `origin`: `{origin}/__clerk/api`.
+    pub fn backend_api_url(&self, origin: &str) -> String {
+        format!("{}/__clerk/api", origin.trim_end_matches('/'))
+    }
+
+    /// The JSON Web Key Set with the public signing key (as served at `/v1/jwks`).
+    pub fn jwks(&self) -> serde_json::Value {
+        self.inner.key.jwks()
+    }
+
+    /// The axum router to nest at `/__clerk`.
+    pub fn router(&self) -> Router {
+        instance::router(self.inner.clone())
+    }
+}
+
+/// Writes `bytes` to `path`, readable only by the owner (0600 on Unix).
+pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)
+}
