@@ -47,7 +47,7 @@ fn checked_header(token: &str) -> Result<(Algorithm, Option<String>), TokenVerif
         return Err(invalid("The token is larger than 16 KiB"));
     }
     let mut parts = token.split('.');
-    let (Some(header), Some(_), Some(_), None) =
+    let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(invalid("The token does not have three dot-separated parts"));
@@ -57,6 +57,16 @@ fn checked_header(token: &str) -> Result<(Algorithm, Option<String>), TokenVerif
         .ok()
         .and_then(|bytes| serde_json::from_slice::<RawHeader>(&bytes).ok())
         .ok_or_else(|| invalid("The token header is not base64url-encoded JSON"))?;
+    let payload_is_json = URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Map<String, Value>>(&bytes).ok())
+        .is_some();
+    if !payload_is_json || URL_SAFE_NO_PAD.decode(signature).is_err() {
+        return Err(invalid(
+            "The token payload or signature is not valid base64url",
+        ));
+    }
     if header.typ.as_deref().is_some_and(|typ| typ != "JWT") {
         return Err(invalid("The token type (typ) is not JWT"));
     }
