@@ -23,6 +23,7 @@ pub const PK_TEST: &str = "pk_test_Y2xlcmsubG9jYWxob3N0JA";
 pub const ISSUER: &str = "https://clerk.localhost";
 pub const ORIGIN: &str = "http://localhost:3000";
 pub const SECRET: &str = "sk_test_fixture_secret";
+pub const SECRET_LIVE: &str = "sk_live_fixture_secret";
 
 pub const PRIVATE_A: &str = include_str!("../fixtures/test_only_rsa_a_private.pem");
 pub const PRIVATE_B: &str = include_str!("../fixtures/test_only_rsa_b_private.pem");
@@ -134,8 +135,13 @@ async fn handshake_payload(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     bapi.payload_hits.fetch_add(1, Ordering::SeqCst);
-    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok())
-        == Some(&format!("Bearer {SECRET}"));
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let authorized = [SECRET, SECRET_LIVE]
+        .iter()
+        .any(|s| bearer == format!("Bearer {s}"));
     if !authorized {
         return (StatusCode::UNAUTHORIZED, "{}").into_response();
     }
