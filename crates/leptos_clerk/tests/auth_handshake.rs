@@ -13,7 +13,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::{provide_context, Owner};
 use leptos_clerk::server::keys::{InstanceType, PublishableKey};
-use leptos_clerk::server::{get_auth, require_auth, AuthError, Clerk, ClerkConfig};
+use leptos_clerk::server::{
+    get_auth, get_clerk, get_clerk_state, require_auth, AuthError, Clerk, ClerkConfig,
+};
 use serde_json::json;
 use url::Url;
 
@@ -270,7 +272,14 @@ async fn context_probe(parts: Parts) -> Json<serde_json::Value> {
         provide_context(parts);
         let auth = get_auth().map(|a| a.user_id().map(str::to_owned));
         let required = require_auth().map(|a| a.user_id().map(str::to_owned));
-        json!({ "get_auth": format!("{auth:?}"), "require_auth": format!("{required:?}") })
+        let state = get_clerk_state().ok();
+        json!({
+            "get_auth": format!("{auth:?}"),
+            "require_auth": format!("{required:?}"),
+            "state_user": state.as_ref().and_then(|s| s.auth.user_id.clone()),
+            "state_js": state.as_ref().map(|s| s.clerk_js_url.clone()),
+            "clerk": get_clerk().is_ok(),
+        })
     });
     Json(result)
 }
@@ -310,4 +319,10 @@ async fn get_auth_and_require_auth_read_the_leptos_context() {
     let answer = send(&app, request("/ctx", &token, Carrier::Bearer, false)).await;
     assert_eq!(answer.body["require_auth"], "Ok(Some(\"user_123\"))");
     assert_eq!(answer.body["get_auth"], "Ok(Some(\"user_123\"))");
+    assert_eq!(answer.body["state_user"], "user_123");
+    assert_eq!(
+        answer.body["state_js"],
+        "https://clerk.localhost/npm/@clerk/clerk-js@6.40.0/dist/clerk.browser.js"
+    );
+    assert_eq!(answer.body["clerk"], true);
 }

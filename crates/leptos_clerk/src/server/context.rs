@@ -23,6 +23,7 @@ use thiserror::Error;
 use super::auth::Auth;
 use super::clerk::Clerk;
 use super::handshake::is_document_request;
+use crate::state::ClerkState;
 
 /// Why the auth state is not available or not good enough.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
@@ -101,6 +102,16 @@ pub fn get_clerk() -> Result<Clerk, AuthError> {
     parts
         .extensions
         .get::<Clerk>()
+        .cloned()
+        .ok_or(AuthError::LayerMissing)
+}
+
+/// The [`ClerkState`] of the current request, to render into the page.
+pub fn get_clerk_state() -> Result<ClerkState, AuthError> {
+    let parts = leptos::prelude::use_context::<Parts>().ok_or(AuthError::NoRequest)?;
+    parts
+        .extensions
+        .get::<ClerkState>()
         .cloned()
         .ok_or(AuthError::LayerMissing)
 }

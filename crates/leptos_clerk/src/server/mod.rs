@@ -28,7 +28,7 @@ pub use authenticate::{AuthStatus, RequestState};
 pub use claims::{OrgClaims, SessionClaims};
 pub use clerk::Clerk;
 pub use config::{ClerkConfig, ConfigError};
-pub use context::{get_auth, get_clerk, require_auth, AuthError, RequireAuth};
+pub use context::{get_auth, get_clerk, get_clerk_state, require_auth, AuthError, RequireAuth};
 pub use keys::{InstanceType, PublishableKey};
 pub use layer::{ClerkLayer, ClerkService};
 pub use reasons::{

@@ -82,10 +82,6 @@ reason_enum! {
         SessionTokenIatInTheFuture => "session-token-iat-in-the-future",
         /// A session cookie without `__client_uat`.
         SessionTokenWithoutClientUat => "session-token-but-no-client-uat",
-        /// The session is `pending` and pending sessions count as signed out.
-        SessionPending => "session-pending",
-        /// The handshake redirect loop guard stopped a loop.
-        HandshakeRedirectLoop => "handshake-redirect-loop",
         /// Something unexpected went wrong.
         UnexpectedError => "unexpected-error",
     }
