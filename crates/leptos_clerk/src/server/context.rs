@@ -191,3 +191,44 @@ impl<S: Send + Sync> FromRequestParts<S> for RequireAuth {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(uri: &str) -> Parts {
+        http::Request::get(uri).body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn sign_in_url_keeps_the_redirect_same_origin() {
+        assert_eq!(
+            sign_in_url("/sign-in", &parts("/a/b?c=1")),
+            "/sign-in?redirect_url=%2Fa%2Fb%3Fc%3D1"
+        );
+        assert_eq!(
+            sign_in_url("https://accounts.example.com/sign-in?x=1", &parts("/p")),
+            "https://accounts.example.com/sign-in?x=1&redirect_url=%2Fp"
+        );
+        // An absolute-form request target never becomes an absolute redirect.
+        assert_eq!(
+            sign_in_url("/sign-in", &parts("http://evil.example.com//x")),
+            "/sign-in?redirect_url=%2F"
+        );
+    }
+
+    #[test]
+    fn errors_map_to_statuses() {
+        assert_eq!(
+            AuthError::Unauthenticated.status_code(),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            AuthError::LayerMissing.status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert!(AuthError::LayerMissing
+            .to_string()
+            .contains(".layer(clerk.layer())"));
+    }
+}
