@@ -20,11 +20,11 @@ pub mod jwks;
 pub mod keys;
 pub mod layer;
 pub mod reasons;
+pub mod request_state;
 pub mod token_cache;
 pub mod verify;
 
 pub use auth::{Auth, Check};
-pub use authenticate::{AuthStatus, RequestState};
 pub use claims::{OrgClaims, SessionClaims};
 pub use clerk::Clerk;
 pub use config::{ClerkConfig, ConfigError};
@@ -34,3 +34,4 @@ pub use layer::{ClerkLayer, ClerkService};
 pub use reasons::{
     AuthErrorReason, AuthReason, TokenVerificationError, TokenVerificationErrorReason,
 };
+pub use request_state::{AuthStatus, RequestState};
