@@ -326,3 +326,36 @@ async fn get_auth_and_require_auth_read_the_leptos_context() {
     );
     assert_eq!(answer.body["clerk"], true);
 }
+
+#[tokio::test]
+async fn layer_appends_its_headers_to_the_app_response() {
+    let (api, bapi) = start_bapi().await;
+    let token = sign(&claims());
+    let directive = format!("__session={token}; Path=/");
+    bapi.directives
+        .lock()
+        .unwrap()
+        .insert("n".into(), vec![directive.clone()]);
+    let clerk = Clerk::new(production_config(&api)).unwrap();
+    let app = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                (
+                    [
+                        ("set-cookie", "app=1; Path=/"),
+                        ("x-clerk-auth-status", "forged"),
+                    ],
+                    "hi",
+                )
+            }),
+        )
+        .layer(clerk.layer());
+    let answer = send(&app, page("/?__clerk_handshake_nonce=n", None)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        set_cookies(&answer),
+        vec!["app=1; Path=/".to_owned(), directive]
+    );
+    assert_eq!(answer.header("x-clerk-auth-status"), Some("signed-in"));
+}
