@@ -72,8 +72,9 @@ fn invalid(name: &'static str, problem: impl Into<String>, fix: &'static str) ->
 
 /// Everything the server half needs. Build it with [`ClerkConfig::from_env`],
 /// [`ClerkConfig::from_lookup`] or [`ClerkConfig::new`] + field assignments;
-/// [`ClerkConfig::validate`] (also run by `Clerk::new`) checks it.
-#[derive(Clone, Debug)]
+/// [`ClerkConfig::validate`] (also run by `Clerk::new`) checks it. Its `Debug`
+/// output redacts the secret key.
+#[derive(Clone)]
 pub struct ClerkConfig {
     /// `CLERK_PUBLISHABLE_KEY` (`pk_test_…` / `pk_live_…`).
     pub publishable_key: String,
@@ -361,6 +362,24 @@ impl ClerkConfig {
             &host,
             &path,
         )
+    }
+}
+
+impl std::fmt::Debug for ClerkConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClerkConfig")
+            .field("publishable_key", &self.publishable_key)
+            .field("secret_key", &"[redacted]")
+            .field("jwt_key", &self.jwt_key.as_ref().map(|_| "[PEM]"))
+            .field("api_url", &self.api_url)
+            .field("api_version", &self.api_version)
+            .field("urls", &self.urls)
+            .field("authorized_parties", &self.authorized_parties)
+            .field("proxy_url", &self.proxy_url)
+            .field("domain", &self.domain)
+            .field("is_satellite", &self.is_satellite)
+            .field("clock_skew", &self.clock_skew)
+            .finish_non_exhaustive()
     }
 }
 

@@ -151,6 +151,12 @@ fn networkless_pem_key_is_accepted() {
 }
 
 #[test]
+fn debug_output_redacts_the_secret_key() {
+    let c = ClerkConfig::new(PK, "sk_test_very_secret");
+    assert!(!format!("{c:?}").contains("very_secret"));
+}
+
+#[test]
 fn errors_never_contain_the_secret() {
     let err = load(&[
         ("CLERK_PUBLISHABLE_KEY", PK),
