@@ -1,5 +1,58 @@
 //! The server half (feature `ssr`): configuration, session-token verification,
-//! `authenticate_request`, the axum layer and the Backend API client.
+//! `authenticate_request`, the axum layer, the auth helpers, the Backend API client and
+//! webhook verification.
+//!
+//! Wiring (once, in `main`):
+//!
+//! ```ignore
+//! let clerk = Clerk::new(ClerkConfig::from_env()?)?; // fails fast on bad keys
+//! let app = Router::new()
+//!     .leptos_routes(&leptos_options, routes, /* shell */)
+//!     .layer(clerk.layer()); // authenticates every request once
+//! ```
+//!
+//! Reading the auth state (in a `#[server]` function or an SSR component):
+//!
+//! ```ignore
+//! #[server]
+//! pub async fn my_orders() -> Result<Vec<Order>, ServerFnError> {
+//!     let auth = leptos_clerk::server::require_auth()?; // 401-style error when signed out
+//!     load_orders(auth.user_id().unwrap()).await
+//! }
+//! ```
+//!
+//! For a page, turn [`AuthError::SignedOut`] into `leptos_axum::redirect(&sign_in_url)`.
+//! Plain axum handlers take [`Auth`] (any state) or [`RequireAuth`] (401 JSON when
+//! signed out) as extractors. Browsers calling server functions should send the
+//! session token as `Authorization: Bearer …`: cookie tokens live 60 s and a
+//! server-function call can never be redirected through the handshake.
 
+pub mod auth;
+pub mod authenticate;
 pub mod backend_api;
+pub mod claims;
+pub mod clerk;
+pub mod config;
+pub mod context;
+pub mod cookies;
+pub mod handshake;
+pub mod jwks;
+pub mod keys;
+pub mod layer;
+pub mod reasons;
+pub mod request_state;
+pub mod token_cache;
+pub mod verify;
 pub mod webhooks;
+
+pub use auth::{Auth, Check};
+pub use claims::{OrgClaims, SessionClaims};
+pub use clerk::Clerk;
+pub use config::{ClerkConfig, ConfigError};
+pub use context::{get_auth, get_clerk, get_clerk_state, require_auth, AuthError, RequireAuth};
+pub use keys::{InstanceType, PublishableKey};
+pub use layer::{ClerkLayer, ClerkService};
+pub use reasons::{
+    AuthErrorReason, AuthReason, TokenVerificationError, TokenVerificationErrorReason,
+};
+pub use request_state::{AuthStatus, RequestState};

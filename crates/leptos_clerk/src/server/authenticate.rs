@@ -1,0 +1,297 @@
+//! `authenticate_request`: Clerk's decision tree (`@clerk/backend`
+//! `tokens/request.ts`) over the request head only — the body is never read.
+
+use http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue};
+use url::Url;
+
+use super::clerk::Clerk;
+use super::cookies::{ClerkCookies, CookieJar, DEV_BROWSER};
+use super::handshake::{self, HandshakeRedirect, NONCE_PARAM, TOKEN_PARAM};
+use super::jwks::USER_AGENT;
+use super::keys::InstanceType;
+use super::reasons::TokenVerificationErrorReason as T;
+use super::reasons::{AuthErrorReason as R, AuthReason, TokenVerificationError};
+use super::request_state::{AuthStatus, RequestState};
+use super::verify::{decode_unverified, unix_now};
+
+/// The request facts the decision tree needs.
+struct Context {
+    url: Option<Url>,
+    document: bool,
+    cookies: ClerkCookies,
+    query_dev_browser: Option<String>,
+    handshake_token: Option<String>,
+    handshake_nonce: Option<String>,
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    let token = match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        Some(_) => return None,
+        None if value.eq_ignore_ascii_case("bearer") => return None,
+        None => value,
+    };
+    (!token.is_empty()).then_some(token)
+}
+
+impl Clerk {
+    /// Authenticates a request from its head, like `@clerk/backend`
+    /// `authenticateRequest`. Never fails: verification problems yield a
+    /// signed-out (or, for page loads, handshake) state.
+    pub async fn authenticate_request(&self, parts: &Parts) -> RequestState {
+        let context = self.context(parts);
+        if let Some(token) = bearer_token(&parts.headers) {
+            return match self.verifier().verify(token).await {
+                Ok(claims) => RequestState::signed_in(claims, token, HeaderMap::new()),
+                Err(error) => self.token_error(&context, error, "header"),
+            };
+        }
+        if context.handshake_nonce.is_some() || context.handshake_token.is_some() {
+            match self.resolve_handshake(&context).await {
+                Ok(state) => return state,
+                Err(message) => {
+                    tracing::warn!("Clerk: the handshake could not be resolved: {message}")
+                }
+            }
+        }
+        let dev = self.publishable_key().instance_type == InstanceType::Development;
+        if dev && context.query_dev_browser.is_some() {
+            return self.handshake(&context, R::DevBrowserSync, None);
+        }
+        if dev && context.query_dev_browser.is_none() && context.cookies.dev_browser.is_none() {
+            return self.handshake(&context, R::DevBrowserMissing, None);
+        }
+        let cookies = &context.cookies;
+        let session = match (cookies.client_uat > 0, cookies.session.as_deref()) {
+            (false, None) => {
+                return RequestState::signed_out(
+                    AuthReason::Auth(R::SessionTokenAndUatMissing),
+                    None,
+                    HeaderMap::new(),
+                )
+            }
+            (false, Some(_)) => {
+                return self.handshake(&context, R::SessionTokenWithoutClientUat, None)
+            }
+            (true, None) => return self.handshake(&context, R::ClientUatWithoutSessionToken, None),
+            (true, Some(session)) => session,
+        };
+        let iat = decode_unverified(session)
+            .and_then(|p| p.get("iat").and_then(serde_json::Value::as_f64))
+            .map(|iat| iat as i64);
+        if iat.is_some_and(|iat| iat < cookies.client_uat) {
+            return self.handshake(&context, R::SessionTokenIatBeforeClientUat, None);
+        }
+        match self.verifier().verify(session).await {
+            Ok(claims) => RequestState::signed_in(claims, session, HeaderMap::new()),
+            Err(error) => self.token_error(&context, error, "cookie"),
+        }
+    }
+
+    fn context(&self, parts: &Parts) -> Context {
+        let url = handshake::request_url(parts);
+        let query = |name: &str| {
+            url.as_ref()?
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        let jar = CookieJar::from_headers(&parts.headers);
+        let pk = self.publishable_key();
+        let cookies = ClerkCookies::read(
+            &jar,
+            self.cookie_suffix(),
+            &pk.frontend_api,
+            pk.instance_type,
+            unix_now(),
+        );
+        Context {
+            document: handshake::is_document_request(&parts.headers),
+            query_dev_browser: query(DEV_BROWSER).filter(|v| !v.is_empty()),
+            handshake_token: query(TOKEN_PARAM).or_else(|| cookies.handshake.clone()),
+            handshake_nonce: query(NONCE_PARAM).or_else(|| cookies.handshake_nonce.clone()),
+            cookies,
+            url,
+        }
+    }
+
+    /// Clerk's `handleSessionTokenError`.
+    fn token_error(
+        &self,
+        context: &Context,
+        error: TokenVerificationError,
+        carrier: &str,
+    ) -> RequestState {
+        let message = format!("{} (token-carrier={carrier})", error.message);
+        let handshake_reason = match error.reason {
+            T::TokenExpired => Some(R::SessionTokenExpired),
+            T::TokenNotActiveYet => Some(R::SessionTokenNbf),
+            T::TokenIatInTheFuture => Some(R::SessionTokenIatInTheFuture),
+            _ => None,
+        };
+        match handshake_reason {
+            Some(reason) => self.handshake(context, reason, Some(message)),
+            None => RequestState::signed_out(
+                AuthReason::Token(error.reason),
+                Some(message),
+                HeaderMap::new(),
+            ),
+        }
+    }
+
+    /// Clerk's `handleMaybeHandshakeStatus`: a 307 for page loads, else signed out.
+    fn handshake(&self, context: &Context, reason: R, message: Option<String>) -> RequestState {
+        let signed_out =
+            |message| RequestState::signed_out(AuthReason::Auth(reason), message, HeaderMap::new());
+        let Some(url) = context.url.as_ref().filter(|_| context.document) else {
+            return signed_out(message);
+        };
+        if context.cookies.redirect_count >= handshake::MAX_REDIRECTS {
+            tracing::warn!(
+                "Clerk: Refreshing the session token resulted in an infinite redirect loop. This \
+                 usually means that your Clerk instance keys do not match - make sure to copy the \
+                 correct publishable and secret keys from the Clerk dashboard."
+            );
+            return signed_out(Some("handshake redirect loop detected".into()));
+        }
+        let pk = self.publishable_key();
+        let config = self.config();
+        let dev = pk.instance_type == InstanceType::Development;
+        let redirect = HandshakeRedirect {
+            fapi_base: handshake::fapi_base(
+                config.proxy_url.as_deref(),
+                &config.frontend_api_host(pk),
+                url,
+            ),
+            request_url: url,
+            api_version: &config.api_version,
+            reason,
+            suffixed_cookies: context.cookies.uses_suffixed,
+            dev_browser: if dev {
+                context
+                    .query_dev_browser
+                    .as_deref()
+                    .or(context.cookies.dev_browser.as_deref())
+            } else {
+                None
+            },
+            redirect_count: context.cookies.redirect_count,
+        };
+        match redirect.headers() {
+            Some(headers) => RequestState::new(
+                AuthStatus::Handshake,
+                Some(AuthReason::Auth(reason)),
+                message,
+                headers,
+            ),
+            None => signed_out(message),
+        }
+    }
+
+    /// Clerk's `resolveHandshake`: turns the nonce (or legacy token) into
+    /// `Set-Cookie` directives and verifies the new session token.
+    async fn resolve_handshake(&self, context: &Context) -> Result<RequestState, String> {
+        let directives = match (&context.handshake_nonce, &context.handshake_token) {
+            (Some(nonce), _) => self.handshake_payload(nonce).await?,
+            (None, Some(token)) => {
+                let payload = self
+                    .verifier()
+                    .verify_handshake(token)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                handshake::token_directives(&payload)
+                    .ok_or("the handshake token has no directives")?
+            }
+            (None, None) => return Err("no handshake nonce or token".into()),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "access-control-allow-origin",
+            HeaderValue::from_static("null"),
+        );
+        headers.insert(
+            "access-control-allow-credentials",
+            HeaderValue::from_static("true"),
+        );
+        let session = handshake::apply_directives(&directives, &mut headers);
+        if self.publishable_key().instance_type == InstanceType::Development {
+            if let Some(url) = &context.url {
+                let clean = handshake::without_params(
+                    url,
+                    &[TOKEN_PARAM, NONCE_PARAM, "__clerk_help", DEV_BROWSER],
+                );
+                if let Ok(location) = HeaderValue::from_str(&handshake::path_and_query(&clean)) {
+                    headers.insert(LOCATION, location);
+                    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                }
+            }
+        }
+        let Some(session) = session else {
+            return Ok(RequestState::signed_out(
+                AuthReason::Auth(R::SessionTokenMissing),
+                None,
+                headers,
+            ));
+        };
+        Ok(match self.verifier().verify(&session).await {
+            Ok(claims) => RequestState::signed_in(claims, &session, headers),
+            Err(error) => {
+                let message = format!("{} (token-carrier=handshake)", error.message);
+                RequestState::signed_out(AuthReason::Token(error.reason), Some(message), headers)
+            }
+        })
+    }
+
+    /// `GET {api_url}/v1/clients/handshake_payload?nonce=…` → `directives`.
+    async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, String> {
+        let response = self
+            .http_client()
+            .get(self.api_endpoint("/clients/handshake_payload"))
+            .query(&[("nonce", nonce)])
+            .bearer_auth(&self.config().secret_key)
+            .header("Clerk-API-Version", &self.config().api_version)
+            .header(reqwest::header::USER_AGENT, USER_AGENT)
+            .send()
+            .await
+            .map_err(|e| {
+                if e.is_timeout() {
+                    "the Backend API timed out".into()
+                } else {
+                    e.to_string()
+                }
+            })?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "the Backend API answered HTTP {}",
+                response.status()
+            ));
+        }
+        let body = response.bytes().await.map_err(|e| e.to_string())?;
+        handshake::parse_payload(&body)
+            .ok_or_else(|| "the handshake payload is not {\"directives\":[…]}".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn bearer_token_parsing() {
+        assert_eq!(bearer_token(&headers("Bearer abc")), Some("abc"));
+        assert_eq!(bearer_token(&headers("bearer  abc ")), Some("abc"));
+        assert_eq!(bearer_token(&headers("abc")), Some("abc"));
+        assert_eq!(bearer_token(&headers("Basic abc")), None);
+        assert_eq!(bearer_token(&headers("Bearer ")), None);
+        assert_eq!(bearer_token(&HeaderMap::new()), None);
+    }
+}

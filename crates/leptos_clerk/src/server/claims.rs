@@ -1,0 +1,214 @@
+//! Session-token claims, v1 (`org_*`) and v2 (`v: 2`, `o: {…}`, `fea`, `pla`).
+
+use serde_json::{Map, Value};
+
+/// The active organization of a session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrgClaims {
+    /// `org_…` id.
+    pub id: String,
+    /// Organization slug.
+    pub slug: Option<String>,
+    /// Role, always with the `org:` prefix (`org:admin`).
+    pub role: Option<String>,
+    /// Permissions (`org:<feature>:<permission>` in v2, as listed in v1).
+    pub permissions: Vec<String>,
+}
+
+/// The verified claims of a Clerk session token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionClaims {
+    /// `sub`: the user id.
+    pub sub: String,
+    /// `sid`: the session id.
+    pub sid: Option<String>,
+    /// `sts`: `active` or `pending`.
+    pub sts: Option<String>,
+    /// `exp`, seconds since the epoch.
+    pub exp: i64,
+    /// `iat`, seconds since the epoch.
+    pub iat: Option<i64>,
+    /// The active organization (v1 or v2 claims).
+    pub org: Option<OrgClaims>,
+    /// `fea`: comma list of scoped features (`o:…`, `u:…`).
+    pub features: Option<String>,
+    /// `pla`: comma list of scoped plans.
+    pub plans: Option<String>,
+    /// `fva`: minutes since first/second factor verification (-1 = never).
+    pub fva: Option<[i64; 2]>,
+    /// `act`: the actor when impersonating.
+    pub act: Option<Value>,
+    /// The whole payload.
+    pub raw: Value,
+}
+
+impl SessionClaims {
+    /// Reads the claims from a JSON payload; `None` when `sub` is missing or not
+    /// a string, or `exp` is missing or not a number.
+    pub fn from_payload(raw: Value) -> Option<SessionClaims> {
+        let obj = raw.as_object()?;
+        let sub = str_claim(obj, "sub").filter(|s| !s.is_empty())?;
+        let exp = obj.get("exp")?.as_f64()? as i64;
+        let features = str_claim(obj, "fea");
+        let org = if obj.get("v").and_then(Value::as_u64) == Some(2) {
+            org_v2(obj, features.as_deref())
+        } else {
+            org_v1(obj)
+        };
+        let fva = obj
+            .get("fva")
+            .and_then(Value::as_array)
+            .and_then(|a| match a.as_slice() {
+                [a, b] => Some([a.as_i64()?, b.as_i64()?]),
+                _ => None,
+            });
+        Some(SessionClaims {
+            sub,
+            sid: str_claim(obj, "sid"),
+            sts: str_claim(obj, "sts"),
+            exp,
+            iat: obj.get("iat").and_then(Value::as_f64).map(|v| v as i64),
+            org,
+            features,
+            plans: str_claim(obj, "pla"),
+            fva,
+            act: obj.get("act").filter(|a| a.is_object()).cloned(),
+            raw,
+        })
+    }
+}
+
+fn str_claim(obj: &Map<String, Value>, name: &str) -> Option<String> {
+    obj.get(name).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Prepends `org:` unless already present (Clerk's `prefixWithOrg`).
+pub fn prefix_with_org(value: &str) -> String {
+    if value.starts_with("org:") {
+        value.to_owned()
+    } else {
+        format!("org:{value}")
+    }
+}
+
+fn org_v1(obj: &Map<String, Value>) -> Option<OrgClaims> {
+    Some(OrgClaims {
+        id: str_claim(obj, "org_id")?,
+        slug: str_claim(obj, "org_slug"),
+        role: str_claim(obj, "org_role"),
+        permissions: obj
+            .get("org_permissions")
+            .and_then(Value::as_array)
+            .map(|p| {
+                p.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+fn org_v2(obj: &Map<String, Value>, features: Option<&str>) -> Option<OrgClaims> {
+    let o = obj.get("o")?.as_object()?;
+    let org_features = split_by_scope(features).0;
+    Some(OrgClaims {
+        id: str_claim(o, "id")?,
+        slug: str_claim(o, "slg"),
+        role: str_claim(o, "rol").map(|r| prefix_with_org(&r)),
+        permissions: decode_permissions(
+            str_claim(o, "per").as_deref(),
+            str_claim(o, "fpm").as_deref(),
+            &org_features,
+        ),
+    })
+}
+
+/// Decodes v2 permissions: `per` names the permissions, `fpm[i]` is a bitmask
+/// (least significant bit = first permission) for the i-th org feature.
+pub fn decode_permissions(
+    per: Option<&str>,
+    fpm: Option<&str>,
+    features: &[String],
+) -> Vec<String> {
+    let (Some(per), Some(fpm)) = (per, fpm) else {
+        return Vec::new();
+    };
+    let permissions: Vec<&str> = per.split(',').map(str::trim).collect();
+    let mut out = Vec::new();
+    for (feature, mask) in features.iter().zip(fpm.split(',')) {
+        let Ok(mask) = mask.trim().parse::<u64>() else {
+            continue;
+        };
+        for (bit, permission) in permissions.iter().enumerate().take(64) {
+            if mask >> bit & 1 == 1 && !permission.is_empty() {
+                out.push(format!("org:{feature}:{permission}"));
+            }
+        }
+    }
+    out
+}
+
+/// Splits a scoped list (`o:a,u:b,ou:c`) into (org values, user values).
+pub fn split_by_scope(list: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let (mut org, mut user) = (Vec::new(), Vec::new());
+    for item in list.unwrap_or_default().split(',').map(str::trim) {
+        let Some((scope, value)) = item.split_once(':') else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        if scope.contains('o') {
+            org.push(value.to_owned());
+        }
+        if scope.contains('u') {
+            user.push(value.to_owned());
+        }
+    }
+    (org, user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn v1_org_claims() {
+        let c = SessionClaims::from_payload(json!({
+            "sub": "user_1", "exp": 10, "org_id": "org_1", "org_slug": "acme",
+            "org_role": "org:admin", "org_permissions": ["org:sys_memberships:manage"]
+        }))
+        .unwrap();
+        let org = c.org.unwrap();
+        assert_eq!(org.id, "org_1");
+        assert_eq!(org.role.as_deref(), Some("org:admin"));
+        assert_eq!(org.permissions, ["org:sys_memberships:manage"]);
+    }
+
+    #[test]
+    fn v2_org_claims_decode_feature_permission_bitmasks() {
+        let c = SessionClaims::from_payload(json!({
+            "v": 2, "sub": "user_1", "exp": 10, "fea": "o:billing,u:beta,o:reports",
+            "o": {"id": "org_1", "slg": "acme", "rol": "admin", "per": "read,manage", "fpm": "3,1"},
+            "fva": [3, -1], "sts": "active", "act": {"sub": "user_admin"}
+        }))
+        .unwrap();
+        let org = c.org.as_ref().unwrap();
+        assert_eq!(org.role.as_deref(), Some("org:admin"));
+        assert_eq!(
+            org.permissions,
+            ["org:billing:read", "org:billing:manage", "org:reports:read"]
+        );
+        assert_eq!(c.fva, Some([3, -1]));
+        assert!(c.act.is_some());
+    }
+
+    #[test]
+    fn sub_and_exp_are_required() {
+        assert!(SessionClaims::from_payload(json!({"exp": 1})).is_none());
+        assert!(SessionClaims::from_payload(json!({"sub": 5, "exp": 1})).is_none());
+        assert!(SessionClaims::from_payload(json!({"sub": "user_1"})).is_none());
+    }
+}

@@ -1,0 +1,155 @@
+//! [`Clerk`]: the shared handle (configuration, verifier, HTTP client), cheap to clone.
+
+use std::sync::Arc;
+
+use jsonwebtoken::DecodingKey;
+
+use super::auth::Auth;
+use super::claims::SessionClaims;
+use super::config::{ClerkConfig, ConfigError};
+use super::jwks::{JwksSettings, KeySource, RemoteJwks};
+use super::keys::PublishableKey;
+use super::layer::ClerkLayer;
+use super::reasons::TokenVerificationError;
+use super::token_cache::DEFAULT_CAPACITY;
+use super::verify::{Verifier, VerifyOptions};
+use crate::state::ClerkState;
+
+struct Inner {
+    config: ClerkConfig,
+    publishable_key: PublishableKey,
+    cookie_suffix: String,
+    verifier: Verifier,
+    http: reqwest::Client,
+    clerk_js_url: String,
+    clerk_ui_url: String,
+}
+
+/// The Clerk integration of one app: build it once at start-up with
+/// [`Clerk::new`], then add [`Clerk::layer`] to the axum router.
+#[derive(Clone)]
+pub struct Clerk {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Clerk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Clerk")
+            .field("frontend_api", &self.inner.publishable_key.frontend_api)
+            .field("api_url", &self.inner.config.api_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Clerk {
+    /// Validates `config` and builds the verifier and the HTTP client.
+    pub fn new(config: ClerkConfig) -> Result<Clerk, ConfigError> {
+        let publishable_key = config.validate()?;
+        let http = reqwest::Client::builder()
+            .timeout(config.http_timeout)
+            .build()
+            .map_err(|e| ConfigError::Invalid {
+                name: "CLERK_API_URL",
+                problem: format!("the HTTP client cannot be built ({e})"),
+                fix: "check the TLS setup of this machine",
+            })?;
+        let keys = match &config.jwt_key {
+            Some(pem) => KeySource::Local(Arc::new(
+                DecodingKey::from_rsa_pem(pem.as_bytes()).expect("validated PEM key"),
+            )),
+            None => KeySource::Remote(Box::new(RemoteJwks::new(
+                http.clone(),
+                JwksSettings {
+                    url: format!("{}/v1/jwks", config.api_url.trim_end_matches('/')),
+                    secret_key: config.secret_key.clone(),
+                    api_version: config.api_version.clone(),
+                    ttl: config.jwks_cache_ttl,
+                    min_refetch_interval: config.jwks_min_refetch_interval,
+                },
+            ))),
+        };
+        let options = VerifyOptions {
+            issuer: publishable_key.issuer(),
+            authorized_parties: config.authorized_parties.clone(),
+            clock_skew: config.clock_skew,
+        };
+        let inner = Inner {
+            cookie_suffix: publishable_key.cookie_suffix(),
+            verifier: Verifier::new(keys, options, DEFAULT_CAPACITY),
+            http,
+            clerk_js_url: config.clerk_js_script_url(&publishable_key),
+            clerk_ui_url: config.clerk_ui_script_url(&publishable_key),
+            publishable_key,
+            config,
+        };
+        Ok(Clerk {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Reads [`ClerkConfig::from_env`] and builds the handle.
+    pub fn from_env() -> Result<Clerk, ConfigError> {
+        Clerk::new(ClerkConfig::from_env()?)
+    }
+
+    /// The tower layer that authenticates every request.
+    pub fn layer(&self) -> ClerkLayer {
+        ClerkLayer::new(self.clone())
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClerkConfig {
+        &self.inner.config
+    }
+
+    /// The decoded publishable key.
+    pub fn publishable_key(&self) -> &PublishableKey {
+        &self.inner.publishable_key
+    }
+
+    /// This instance's cookie suffix.
+    pub fn cookie_suffix(&self) -> &str {
+        &self.inner.cookie_suffix
+    }
+
+    /// The session-token verifier.
+    pub fn verifier(&self) -> &Verifier {
+        &self.inner.verifier
+    }
+
+    /// The HTTP client for Backend API calls (timeout = `http_timeout`).
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// `{api_url}/v1{path}`.
+    pub fn api_endpoint(&self, path: &str) -> String {
+        format!(
+            "{}/v1{path}",
+            self.inner.config.api_url.trim_end_matches('/')
+        )
+    }
+
+    /// Verifies a session token (e.g. from a WebSocket handshake).
+    pub async fn verify_token(
+        &self,
+        token: &str,
+    ) -> Result<Arc<SessionClaims>, TokenVerificationError> {
+        self.inner.verifier.verify(token).await
+    }
+
+    /// The state handed to the browser for a request with `auth`.
+    pub fn clerk_state(&self, auth: &Auth) -> ClerkState {
+        let config = &self.inner.config;
+        ClerkState {
+            publishable_key: self.inner.publishable_key.key.clone(),
+            proxy_url: config.proxy_url.clone(),
+            domain: config.domain.clone(),
+            is_satellite: config.is_satellite,
+            clerk_js_url: self.inner.clerk_js_url.clone(),
+            clerk_ui_url: self.inner.clerk_ui_url.clone(),
+            urls: config.urls.clone(),
+            auth: auth.snapshot(),
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Where verification keys come from: the networkless PEM key (`CLERK_JWT_KEY`,
+//! any `kid`) or the instance JWKS from `GET {api_url}/v1/jwks`.
+//!
+//! The JWKS is cached for `jwks_cache_ttl` (5 min). An unknown `kid` or a stale
+//! cache triggers a refetch, at most once per `jwks_min_refetch_interval`;
+//! when the Backend API is down, the keys already cached keep working.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::DecodingKey;
+use serde::Deserialize;
+
+use super::reasons::{TokenVerificationError, TokenVerificationErrorReason as Reason};
+
+/// The `User-Agent` of every Backend API call.
+pub const USER_AGENT: &str = concat!("leptos-clerk/", env!("CARGO_PKG_VERSION"));
+
+/// A source of RSA verification keys.
+pub enum KeySource {
+    /// One PEM key that verifies tokens of any `kid`.
+    Local(Arc<DecodingKey>),
+    /// The instance JWKS fetched from the Backend API.
+    Remote(Box<RemoteJwks>),
+}
+
+impl KeySource {
+    /// The key for `kid`.
+    pub async fn key(&self, kid: Option<&str>) -> Result<Arc<DecodingKey>, TokenVerificationError> {
+        match self {
+            KeySource::Local(key) => Ok(key.clone()),
+            KeySource::Remote(jwks) => jwks.key(kid.unwrap_or_default()).await,
+        }
+    }
+}
+
+/// Settings of a [`RemoteJwks`].
+#[derive(Clone, Debug)]
+pub struct JwksSettings {
+    /// `{api_url}/v1/jwks`.
+    pub url: String,
+    /// Sent as `Authorization: Bearer …`.
+    pub secret_key: String,
+    /// Sent as `Clerk-API-Version`.
+    pub api_version: String,
+    /// How long a fetched JWKS is fresh.
+    pub ttl: Duration,
+    /// Minimum time between two fetch attempts.
+    pub min_refetch_interval: Duration,
+}
+
+#[derive(Default)]
+struct Cached {
+    keys: HashMap<String, Arc<DecodingKey>>,
+    fetched_at: Option<Instant>,
+    last_attempt: Option<Instant>,
+}
+
+/// The cached JWKS of a Clerk instance.
+pub struct RemoteJwks {
+    client: reqwest::Client,
+    settings: JwksSettings,
+    cached: RwLock<Cached>,
+    fetching: tokio::sync::Mutex<()>,
+}
+
+/// What a lookup in the cache found.
+struct Lookup {
+    key: Option<Arc<DecodingKey>>,
+    fresh: bool,
+    may_fetch: bool,
+    has_keys: bool,
+}
+
+impl RemoteJwks {
+    /// A JWKS cache that fetches with `client`.
+    pub fn new(client: reqwest::Client, settings: JwksSettings) -> Self {
+        RemoteJwks {
+            client,
+            settings,
+            cached: RwLock::new(Cached::default()),
+            fetching: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn lookup(&self, kid: &str) -> Lookup {
+        let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        Lookup {
+            key: cached.keys.get(kid).cloned(),
+            fresh: cached
+                .fetched_at
+                .is_some_and(|t| now.duration_since(t) < self.settings.ttl),
+            may_fetch: cached
+                .last_attempt
+                .is_none_or(|t| now.duration_since(t) >= self.settings.min_refetch_interval),
+            has_keys: !cached.keys.is_empty(),
+        }
+    }
+
+    /// The key for `kid`, fetching the JWKS when needed.
+    pub async fn key(&self, kid: &str) -> Result<Arc<DecodingKey>, TokenVerificationError> {
+        let found = self.lookup(kid);
+        if let (Some(key), true) = (&found.key, found.fresh) {
+            return Ok(key.clone());
+        }
+        if !found.may_fetch {
+            return found.key.ok_or_else(|| missing(kid, found.has_keys));
+        }
+        let _single_flight = self.fetching.lock().await;
+        let found = self.lookup(kid);
+        if found.key.is_some() && found.fresh || !found.may_fetch {
+            return found.key.ok_or_else(|| missing(kid, found.has_keys));
+        }
+        self.cached
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .last_attempt = Some(Instant::now());
+        match self.fetch().await {
+            Ok(keys) => {
+                let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
+                cached.keys = keys;
+                cached.fetched_at = Some(Instant::now());
+                cached
+                    .keys
+                    .get(kid)
+                    .cloned()
+                    .ok_or_else(|| missing(kid, true))
+            }
+            Err(error) => {
+                tracing::warn!(reason = %error.reason, "Clerk: {}", error.message);
+                found.key.ok_or(error)
+            }
+        }
+    }
+
+    async fn fetch(&self) -> Result<HashMap<String, Arc<DecodingKey>>, TokenVerificationError> {
+        let failed = |detail: String| {
+            TokenVerificationError::new(
+                Reason::RemoteJwkFailedToLoad,
+                format!(
+                    "Failed to load the JWKS from {}: {detail}. Check CLERK_SECRET_KEY and \
+                     CLERK_API_URL, or set CLERK_JWT_KEY for networkless verification.",
+                    self.settings.url
+                ),
+            )
+        };
+        let response = self
+            .client
+            .get(&self.settings.url)
+            .bearer_auth(&self.settings.secret_key)
+            .header("Clerk-API-Version", &self.settings.api_version)
+            .header(reqwest::header::USER_AGENT, USER_AGENT)
+            .send()
+            .await
+            .map_err(|e| failed(without_url(&e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(failed(format!("HTTP {status}")));
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| failed(without_url(&e)))?;
+        parse_jwks(&body).ok_or_else(|| {
+            TokenVerificationError::new(
+                Reason::RemoteJwkInvalid,
+                format!(
+                    "The JWKS from {} is not a valid RSA key set.",
+                    self.settings.url
+                ),
+            )
+        })
+    }
+}
+
+fn without_url(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "the request timed out".into()
+    } else {
+        error.to_string()
+    }
+}
+
+fn missing(kid: &str, has_keys: bool) -> TokenVerificationError {
+    if has_keys {
+        TokenVerificationError::new(
+            Reason::JwkKidMismatch,
+            format!(
+                "Unable to find a signing key in the JWKS that matches kid='{}'. Make sure \
+                 the token comes from this Clerk instance.",
+                kid.chars().take(64).collect::<String>()
+            ),
+        )
+    } else {
+        TokenVerificationError::new(
+            Reason::RemoteJwkFailedToLoad,
+            "No JWKS is available yet (the last fetch failed). Check CLERK_SECRET_KEY and \
+             CLERK_API_URL, or set CLERK_JWT_KEY for networkless verification.",
+        )
+    }
+}
+
+#[derive(Deserialize)]
+struct Jwks {
+    keys: Vec<Jwk>,
+}
+
+#[derive(Deserialize)]
+struct Jwk {
+    kid: String,
+    kty: String,
+    n: String,
+    e: String,
+}
+
+/// Parses `{"keys":[{kid,kty:"RSA",n,e}]}`; `None` if malformed or empty.
+pub fn parse_jwks(body: &[u8]) -> Option<HashMap<String, Arc<DecodingKey>>> {
+    let jwks: Jwks = serde_json::from_slice(body).ok()?;
+    let keys: HashMap<_, _> = jwks
+        .keys
+        .into_iter()
+        .filter(|k| k.kty == "RSA")
+        .filter_map(|k| {
+            let key = DecodingKey::from_rsa_components(&k.n, &k.e).ok()?;
+            Some((k.kid, Arc::new(key)))
+        })
+        .collect();
+    (!keys.is_empty()).then_some(keys)
+}

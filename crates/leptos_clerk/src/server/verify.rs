@@ -1,0 +1,239 @@
+//! Session-token verification: RS256/RS384/RS512 only, `kid` lookup, explicit
+//! clock skew for `exp`/`nbf`/`iat`, `iss`, `azp` and `sub`, plus the
+//! verified-token cache.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, Validation};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::claims::SessionClaims;
+use super::jwks::KeySource;
+use super::reasons::{TokenVerificationError, TokenVerificationErrorReason as Reason};
+use super::token_cache::TokenCache;
+
+/// Tokens longer than this are rejected without parsing.
+pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[derive(Deserialize)]
+struct RawHeader {
+    alg: Option<String>,
+    typ: Option<String>,
+    kid: Option<String>,
+}
+
+fn invalid(message: &str) -> TokenVerificationError {
+    TokenVerificationError::new(
+        Reason::TokenInvalid,
+        format!("{message}. Make sure that this is a valid Clerk-generated JWT."),
+    )
+}
+
+/// Decodes the JOSE header and checks `typ` and `alg` (before any key lookup).
+fn checked_header(token: &str) -> Result<(Algorithm, Option<String>), TokenVerificationError> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(invalid("The token is larger than 16 KiB"));
+    }
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid("The token does not have three dot-separated parts"));
+    };
+    let header = URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<RawHeader>(&bytes).ok())
+        .ok_or_else(|| invalid("The token header is not base64url-encoded JSON"))?;
+    let payload_is_json = URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Map<String, Value>>(&bytes).ok())
+        .is_some();
+    if !payload_is_json || URL_SAFE_NO_PAD.decode(signature).is_err() {
+        return Err(invalid(
+            "The token payload or signature is not valid base64url",
+        ));
+    }
+    if header.typ.as_deref().is_some_and(|typ| typ != "JWT") {
+        return Err(invalid("The token type (typ) is not JWT"));
+    }
+    let alg = match header.alg.as_deref() {
+        Some("RS256") => Algorithm::RS256,
+        Some("RS384") => Algorithm::RS384,
+        Some("RS512") => Algorithm::RS512,
+        other => {
+            return Err(TokenVerificationError::new(
+                Reason::TokenInvalidAlgorithm,
+                format!(
+                    "Invalid JWT algorithm {:?}; supported: RS256, RS384, RS512.",
+                    other
+                        .unwrap_or("(none)")
+                        .chars()
+                        .take(16)
+                        .collect::<String>()
+                ),
+            ))
+        }
+    };
+    Ok((alg, header.kid))
+}
+
+fn map_jwt_error(error: jsonwebtoken::errors::Error) -> TokenVerificationError {
+    let (reason, message) = match error.kind() {
+        ErrorKind::ExpiredSignature => (Reason::TokenExpired, "The token has expired"),
+        ErrorKind::ImmatureSignature => (
+            Reason::TokenNotActiveYet,
+            "The token cannot be used yet (nbf). Make sure your system clock is in sync",
+        ),
+        ErrorKind::InvalidSignature => (
+            Reason::TokenInvalidSignature,
+            "The token signature is invalid",
+        ),
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => (
+            Reason::TokenInvalidAlgorithm,
+            "The token algorithm does not match the key",
+        ),
+        ErrorKind::MissingRequiredClaim(_) => (
+            Reason::TokenInvalid,
+            "The token misses a required claim (exp, sub) or has a malformed one",
+        ),
+        ErrorKind::InvalidToken
+        | ErrorKind::Base64(_)
+        | ErrorKind::Json(_)
+        | ErrorKind::Utf8(_) => (Reason::TokenInvalid, "The token is malformed"),
+        _ => (
+            Reason::TokenVerificationFailed,
+            "The token could not be verified",
+        ),
+    };
+    TokenVerificationError::new(reason, format!("{message}."))
+}
+
+/// What a [`Verifier`] accepts.
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    /// Required `iss`: `https://<frontend api host>` of the publishable key.
+    pub issuer: String,
+    /// Accepted `azp` values (empty = not checked; a missing `azp` passes).
+    pub authorized_parties: Vec<String>,
+    /// Allowed clock skew.
+    pub clock_skew: Duration,
+}
+
+/// Verifies session and handshake tokens.
+pub struct Verifier {
+    keys: KeySource,
+    options: VerifyOptions,
+    cache: TokenCache,
+}
+
+impl Verifier {
+    /// A verifier over `keys` with a token cache of `cache_capacity` entries.
+    pub fn new(keys: KeySource, options: VerifyOptions, cache_capacity: usize) -> Self {
+        Verifier {
+            keys,
+            options,
+            cache: TokenCache::new(cache_capacity),
+        }
+    }
+
+    /// The verified-token cache.
+    pub fn cache(&self) -> &TokenCache {
+        &self.cache
+    }
+
+    /// Verifies a session token and returns its claims.
+    pub async fn verify(&self, token: &str) -> Result<Arc<SessionClaims>, TokenVerificationError> {
+        let now = unix_now();
+        if token.len() <= MAX_TOKEN_BYTES {
+            if let Some(claims) = self.cache.get(token, now) {
+                return Ok(claims);
+            }
+        }
+        let (alg, kid) = checked_header(token)?;
+        let key = self.keys.key(kid.as_deref()).await?;
+        let skew = self.options.clock_skew.as_secs();
+        let mut validation = Validation::new(alg);
+        validation.leeway = skew;
+        validation.validate_nbf = true;
+        validation.validate_aud = false;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        let payload = jsonwebtoken::decode::<Value>(token, &key, &validation)
+            .map_err(map_jwt_error)?
+            .claims;
+        if payload
+            .get("iat")
+            .and_then(Value::as_f64)
+            .is_some_and(|iat| iat as i64 > now + skew as i64)
+        {
+            return Err(TokenVerificationError::new(
+                Reason::TokenIatInTheFuture,
+                "The token was issued in the future (iat). Make sure your system clock is in sync.",
+            ));
+        }
+        let claims = SessionClaims::from_payload(payload)
+            .ok_or_else(|| invalid("Subject claim (sub) is required and must be a string"))?;
+        let iss = claims.raw.get("iss").and_then(Value::as_str);
+        if iss != Some(self.options.issuer.as_str()) {
+            return Err(TokenVerificationError::new(
+                Reason::TokenInvalidIssuer,
+                format!(
+                    "Invalid JWT issuer; expected {}. Make sure CLERK_PUBLISHABLE_KEY belongs to \
+                     the instance that issued the token.",
+                    self.options.issuer
+                ),
+            ));
+        }
+        if let Some(azp) = claims.raw.get("azp").and_then(Value::as_str) {
+            let parties = &self.options.authorized_parties;
+            if !parties.is_empty() && !parties.iter().any(|p| p == azp.trim_end_matches('/')) {
+                return Err(TokenVerificationError::new(
+                    Reason::TokenInvalidAuthorizedParties,
+                    "Invalid JWT authorized party (azp). Add the app's origin to \
+                     CLERK_AUTHORIZED_PARTIES.",
+                ));
+            }
+        }
+        let claims = Arc::new(claims);
+        self.cache.insert(token, claims.clone(), now);
+        Ok(claims)
+    }
+
+    /// Verifies a legacy handshake token: only `typ`, `alg` and the signature,
+    /// like Clerk's `verifyHandshakeJwt`. Returns the payload.
+    pub async fn verify_handshake(&self, token: &str) -> Result<Value, TokenVerificationError> {
+        let (alg, kid) = checked_header(token)?;
+        let key = self.keys.key(kid.as_deref()).await?;
+        let mut validation = Validation::new(alg);
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.validate_aud = false;
+        validation.required_spec_claims.clear();
+        jsonwebtoken::decode::<Value>(token, &key, &validation)
+            .map(|data| data.claims)
+            .map_err(map_jwt_error)
+    }
+}
+
+/// Decodes a token's payload WITHOUT verifying it (for cookie selection and the
+/// `iat < __client_uat` check only; never trust it).
+pub fn decode_unverified(token: &str) -> Option<Value> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return None;
+    }
+    let payload = token.split('.').nth(1)?;
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+}

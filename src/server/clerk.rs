@@ -1,0 +1,157 @@
+//! Which Clerk the app talks to: real Clerk when keys are configured, otherwise the local Clerk
+//! dev instance built into the server (no account, no network).
+
+use clerk_dev_instance::{DevInstance, DevInstanceConfig};
+use leptos_clerk::server::backend_api::{BackendApi, BackendApiConfig, BackendApiError};
+use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use thiserror::Error;
+
+/// Where the local dev instance is mounted; it is also its Frontend API proxy URL.
+pub const DEV_INSTANCE_PATH: &str = "/__clerk";
+
+/// The Clerk pieces the router needs.
+#[derive(Clone)]
+pub struct ClerkSetup {
+    /// Verifies requests (the axum layer) and describes the instance to the browser.
+    pub clerk: Clerk,
+    /// The Backend API client server functions use to read and update users.
+    pub backend_api: BackendApi,
+    /// The local dev instance, when no Clerk keys are configured.
+    pub dev_instance: Option<DevInstance>,
+}
+
+/// Why Clerk could not be set up; each message names the fix.
+#[derive(Debug, Error)]
+pub enum ClerkSetupError {
+    /// A Clerk variable is missing or invalid.
+    #[error("Clerk configuration: {0}")]
+    Config(#[from] ConfigError),
+    /// The Backend API client could not be built.
+    #[error("Clerk Backend API client: {0}")]
+    BackendApi(#[from] BackendApiError),
+    /// Only one of the two keys is set.
+    #[error(
+        "{present} is set but {missing} is not: set both (from the same Clerk instance) to use \
+         real Clerk, or neither to use the local Clerk dev instance"
+    )]
+    HalfConfigured {
+        /// The variable that is set.
+        present: &'static str,
+        /// The variable that is missing.
+        missing: &'static str,
+    },
+    /// The local dev instance could not start.
+    #[error("local Clerk dev instance: {0}")]
+    DevInstance(#[from] clerk_dev_instance::DevInstanceError),
+    /// A dev-instance variable is malformed.
+    #[error("{name} is invalid: {fix}")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// How to fix it.
+        fix: &'static str,
+    },
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Real Clerk when `CLERK_PUBLISHABLE_KEY` + `CLERK_SECRET_KEY` (or their deprecated names) are
+/// set; the local dev instance when neither is.
+pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError> {
+    let publishable = env("CLERK_PUBLISHABLE_KEY").or_else(|| env("CLERK_FRONTEND_API"));
+    let secret = env("CLERK_SECRET_KEY").or_else(|| env("CLERK_API_KEY"));
+    let (clerk, dev_instance) = match (publishable, secret) {
+        (Some(_), Some(_)) => {
+            tracing::info!("using the Clerk instance from CLERK_PUBLISHABLE_KEY");
+            (Clerk::new(ClerkConfig::from_env()?)?, None)
+        }
+        (Some(_), None) => {
+            return Err(ClerkSetupError::HalfConfigured {
+                present: "CLERK_PUBLISHABLE_KEY",
+                missing: "CLERK_SECRET_KEY",
+            })
+        }
+        (None, Some(_)) => {
+            return Err(ClerkSetupError::HalfConfigured {
+                present: "CLERK_SECRET_KEY",
+                missing: "CLERK_PUBLISHABLE_KEY",
+            })
+        }
+        (None, None) => {
+            let (clerk, dev) = dev_instance_clerk(site_addr)?;
+            (clerk, Some(dev))
+        }
+    };
+    let config = clerk.config();
+    let backend_api = BackendApi::new(BackendApiConfig {
+        api_url: config.api_url.clone(),
+        api_version: config.api_version.clone(),
+        ..BackendApiConfig::new(config.secret_key.clone())
+    })?;
+    Ok(ClerkSetup {
+        clerk,
+        backend_api,
+        dev_instance,
+    })
+}
+
+/// Opens the local dev instance and a Clerk configuration pointing at it. Every other Clerk
+/// variable (sign-in URL, redirects, …) is still read from the environment.
+fn dev_instance_clerk(site_addr: SocketAddr) -> Result<(Clerk, DevInstance), ClerkSetupError> {
+    let port = site_addr.port();
+    let origins = vec![
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ];
+    let mut config = DevInstanceConfig::new(
+        env("CLERK_DEV_DATA_DIR").unwrap_or_else(|| ".clerk-dev".into()),
+        origins.clone(),
+    );
+    config.assets_dir = Some(PathBuf::from(
+        env("CLERK_DEV_ASSETS_DIR").unwrap_or_else(|| ".clerk-dev/assets".into()),
+    ));
+    config.allow_in_release = env("CLERK_DEV_INSTANCE_ALLOW_RELEASE").as_deref() == Some("1");
+    if let Some(secs) = env("CLERK_DEV_TOKEN_LIFETIME_SECS") {
+        let secs: u64 = secs.parse().map_err(|_| ClerkSetupError::Invalid {
+            name: "CLERK_DEV_TOKEN_LIFETIME_SECS",
+            fix: "use a whole number of seconds, e.g. 60",
+        })?;
+        config.token_lifetime = Duration::from_secs(secs);
+    }
+    if let Some(demo) = env("CLERK_DEV_DEMO_USER") {
+        let (email, password) = demo.split_once(':').ok_or(ClerkSetupError::Invalid {
+            name: "CLERK_DEV_DEMO_USER",
+            fix: "use email:password, e.g. demo@example.com:correct-horse-battery",
+        })?;
+        config.demo_user = Some((email.to_owned(), password.to_owned()));
+    }
+    let dev = DevInstance::open(config)?;
+    // The server reaches the instance's Backend API over loopback, like real Clerk's.
+    let api_url = dev.backend_api_url(&format!("http://127.0.0.1:{port}"));
+    let publishable_key = dev.publishable_key().to_owned();
+    let secret_key = dev.secret_key();
+    let authorized_parties = origins.join(",");
+    let lookup = |name: &str| match name {
+        "CLERK_PUBLISHABLE_KEY" => Some(publishable_key.clone()),
+        "CLERK_SECRET_KEY" => Some(secret_key.clone()),
+        "CLERK_API_URL" => Some(api_url.clone()),
+        "CLERK_PROXY_URL" => Some(DEV_INSTANCE_PATH.to_owned()),
+        "CLERK_JWT_KEY" | "CLERK_DOMAIN" | "CLERK_IS_SATELLITE" => None,
+        "CLERK_AUTHORIZED_PARTIES" => {
+            Some(env(name).unwrap_or_else(|| authorized_parties.clone()))
+        }
+        _ => env(name),
+    };
+    let clerk = Clerk::new(ClerkConfig::from_lookup(lookup)?)?;
+    tracing::warn!(
+        "no Clerk keys configured: using the LOCAL CLERK DEV INSTANCE at {DEV_INSTANCE_PATH} \
+         (verification codes: http://127.0.0.1:{port}{DEV_INSTANCE_PATH}/dev). Set \
+         CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY to use real Clerk."
+    );
+    Ok((clerk, dev))
+}
