@@ -1,7 +1,9 @@
 //! The HTML shell and the router. To add a page: create `routes/<page>.rs`, declare it in
 //! `routes/mod.rs` and add a `<Route>` below.
 
-use crate::routes::{ClientPage, HomePage, NotFound, SignInPage, SignUpPage};
+use crate::routes::{
+    ClientPage, HomePage, NotFound, ProfilePage, ProtectedPage, SignInPage, SignUpPage,
+};
 use leptos::prelude::*;
 use leptos_clerk::{
     ClerkProvider, ClerkScripts, SignInButton, SignUpButton, SignedIn, SignedOut, UserButton,
@@ -9,7 +11,7 @@ use leptos_clerk::{
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The whole HTML document, rendered on the server only. The `<head>` is never hydrated, so
@@ -58,6 +60,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-up") view=SignUpPage/>
                     <Route path=path!("/sign-up/*any") view=SignUpPage/>
                     <Route path=path!("/client") view=ClientPage/>
+                    // Async SSR: the loader runs before the response is sent, so the server
+                    // can still redirect a signed-out visitor to the sign-in page.
+                    <Route path=path!("/protected") view=ProtectedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             </ClerkProvider>
@@ -73,6 +79,7 @@ fn Header() -> impl IntoView {
             <a class="brand" href="/">"Leptos + Clerk"</a>
             <nav>
                 <a href="/client">"Client state"</a>
+                <a href="/profile">"Profile"</a>
                 <SignedOut>
                     <SignInButton class="secondary"/>
                     <SignUpButton/>

@@ -4,7 +4,7 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use leptos_clerk_starter::server::{
-        build_router, init_tracing, load_settings, shutdown_signal,
+        build_router, init_tracing, load_settings, setup_clerk, shutdown_signal,
     };
 
     init_tracing();
@@ -16,7 +16,14 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let addr = settings.leptos_options.site_addr;
-    let app = build_router(settings.leptos_options);
+    let clerk = match setup_clerk(addr) {
+        Ok(clerk) => clerk,
+        Err(e) => {
+            tracing::error!("{e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let app = build_router(settings.leptos_options, clerk);
 
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,

@@ -3,11 +3,19 @@
 mod client;
 mod home;
 mod not_found;
+mod profile;
+mod protected;
 mod sign_in;
 mod sign_up;
 
 pub use client::ClientPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
+pub use profile::ProfilePage;
+pub use protected::ProtectedPage;
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
+
+/// The error text protected server functions return when nobody is signed in (see
+/// `server::require_user`); pages then render `<RedirectToSignIn/>`.
+pub const SIGNED_OUT_TEXT: &str = "signed out";

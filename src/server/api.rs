@@ -66,5 +66,9 @@ pub async fn clerk_webhook(
         WebhookEvent::UserDeleted { id, .. } => tracing::info!(user = ?id, "user.deleted"),
         other => tracing::debug!(event = other.event_type(), "webhook event ignored"),
     }
-    (StatusCode::OK, Json(json!({ "received": verified.message_id }))).into_response()
+    (
+        StatusCode::OK,
+        Json(json!({ "received": verified.message_id })),
+    )
+        .into_response()
 }

@@ -142,9 +142,7 @@ fn dev_instance_clerk(site_addr: SocketAddr) -> Result<(Clerk, DevInstance), Cle
         "CLERK_API_URL" => Some(api_url.clone()),
         "CLERK_PROXY_URL" => Some(DEV_INSTANCE_PATH.to_owned()),
         "CLERK_JWT_KEY" | "CLERK_DOMAIN" | "CLERK_IS_SATELLITE" => None,
-        "CLERK_AUTHORIZED_PARTIES" => {
-            Some(env(name).unwrap_or_else(|| authorized_parties.clone()))
-        }
+        "CLERK_AUTHORIZED_PARTIES" => Some(env(name).unwrap_or_else(|| authorized_parties.clone())),
         _ => env(name),
     };
     let clerk = Clerk::new(ClerkConfig::from_lookup(lookup)?)?;

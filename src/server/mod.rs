@@ -1,10 +1,16 @@
-//! Server-only wiring (feature `ssr`): settings, the axum router and graceful shutdown.
+//! Server-only wiring (feature `ssr`): settings, Clerk set-up, the axum router and graceful
+//! shutdown.
 //! `main.rs` only calls into this module.
 
+mod api;
+mod clerk;
+mod page_auth;
 mod router;
 mod settings;
 mod shutdown;
 
+pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DEV_INSTANCE_PATH};
+pub use page_auth::{require_user, SIGNED_OUT};
 pub use router::build_router;
 pub use settings::{load_settings, Settings, SettingsError};
 pub use shutdown::shutdown_signal;

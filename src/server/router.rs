@@ -1,19 +1,43 @@
-//! The axum router: Leptos pages and server functions, static files, the 404 fallback.
+//! The axum router: Leptos pages and server functions behind the Clerk layer, the JSON API,
+//! the Clerk webhook endpoint, the local Clerk dev instance, static files and the 404 fallback.
 
+use super::api;
+use super::clerk::{ClerkSetup, DEV_INSTANCE_PATH};
 use crate::app::{shell, App};
+use axum::routing::{get, post};
 use axum::Router;
-use leptos::prelude::LeptosOptions;
+use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
-/// Builds the application router for the given site options.
-pub fn build_router(leptos_options: LeptosOptions) -> Router {
+/// Builds the application router.
+pub fn build_router(leptos_options: LeptosOptions, clerk: ClerkSetup) -> Router {
     let routes = generate_route_list(App);
-    Router::new()
-        .leptos_routes(&leptos_options, routes, {
-            let leptos_options = leptos_options.clone();
-            move || shell(leptos_options.clone())
-        })
+    let backend_api = clerk.backend_api.clone();
+    let app = Router::new()
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            // Server functions reach the Backend API client through Leptos context.
+            move || provide_context(backend_api.clone()),
+            {
+                let leptos_options = leptos_options.clone();
+                move || shell(leptos_options.clone())
+            },
+        )
+        .route("/api/me", get(api::me))
+        .route(
+            "/api/webhooks/clerk",
+            post(api::clerk_webhook).with_state(api::WebhookState::from_env()),
+        )
         // Static files from the site root; anything else renders the app's 404 page.
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
+        // rootAuthLoader: every request above is authenticated once, before any handler runs.
+        .layer(clerk.clerk.layer());
+    // The dev instance sits outside the Clerk layer: its handshake endpoint must never be
+    // redirected to itself.
+    match clerk.dev_instance {
+        Some(dev) => app.nest(DEV_INSTANCE_PATH, dev.router()),
+        None => app,
+    }
 }
