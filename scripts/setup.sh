@@ -9,6 +9,8 @@
 #       install-wasm-toolchain.sh builds a `rust-web` toolchain from Debian's rustc packages.
 #  2. Chromium for the browser tests (Debian package; WITH_BROWSER=0 skips it).
 #  3. npm packages of end2end/ (playwright-core, no browser download).
+#  4. the pinned ClerkJS + @clerk/ui browser bundles the local Clerk dev instance serves
+#     (`npm pack`, integrity-checked), into .clerk-dev/assets/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -69,7 +71,13 @@ install_npm_packages() {
   echo "    end2end: $(cd "$dir" && node -e 'console.log("playwright-core " + require("playwright-core/package.json").version)')"
 }
 
+install_clerk_bundles() {
+  bash "$ROOT/crates/clerk_dev_instance/fetch-assets.sh" "$ROOT/.clerk-dev/assets" 2>&1 \
+    | grep -v 'Unknown user config' | sed 's/^/    /'
+}
+
 phase "setup: wasm toolchain" install_toolchain
 phase "setup: chromium" install_browser
 phase "setup: npm packages" install_npm_packages
+phase "setup: ClerkJS bundles" install_clerk_bundles
 echo "    toolchain for cargo-leptos: $(cat "$WEB_TOOLCHAIN_FILE"); target dir: $CARGO_TARGET_DIR"

@@ -8,15 +8,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 START=$(date +%s)
 
-# Workspace members and the features that exist in each (cargo rejects a feature a selected
-# package does not have).
-APP=(-p leptos-clerk-starter -p leptos_clerk)
+# The crates built for the browser (the dev instance is server-only).
+WEB=(-p leptos-clerk-starter -p leptos_clerk)
 
 phase "setup" bash "$ROOT/scripts/setup.sh"
 phase "cargo fmt --check" cargo fmt --all --check
-phase "clippy (ssr)" cargo clippy "${APP[@]}" --all-targets --features ssr -- -D warnings
-phase "clippy (hydrate)" cargo clippy "${APP[@]}" --all-targets --features hydrate -- -D warnings
-phase "cargo test" cargo test "${APP[@]}" --features ssr
+phase "clippy (ssr)" cargo clippy --workspace --all-targets --features ssr -- -D warnings
+phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
+phase "cargo test" cargo test --workspace --features ssr
 phase "release build (cargo leptos)" web_cargo leptos build --release
 phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"
 phase_summary
