@@ -22,9 +22,10 @@ const ARGS = [
 ];
 
 /**
- * Starts a fresh browser profile. Returns { context, newPage, problems, close }, where
+ * Starts a fresh browser profile. Returns { context, newPage, problems, requests, close }, where
  * `problems` lists console errors, page errors, hydration warnings and HTTP errors seen on any
- * page opened with `newPage()`.
+ * page opened with `newPage()`, and `requests` every network request the browser made
+ * (`{ method, url }`, `blob:`/`data:` URLs left out), to check where the browser went.
  */
 export async function launch() {
   const profile = mkdtempSync(join(tmpdir(), 'lcs-e2e-'));
@@ -34,7 +35,10 @@ export async function launch() {
     args: ARGS,
   });
   const problems = [];
+  const requests = [];
   const expectedStatuses = new Set();
+  const expectedPatterns = [];
+  const expected = (key) => expectedStatuses.has(key) || expectedPatterns.some((p) => p.test(key));
   const watch = (page) => {
     page.on('pageerror', (e) => problems.push(`page error: ${e}`));
     page.on('console', (m) => {
@@ -47,17 +51,31 @@ export async function launch() {
     });
     page.on('response', (r) => {
       const key = `${r.status()} ${new URL(r.url()).pathname}`;
-      if (r.status() >= 400 && !expectedStatuses.has(key)) problems.push(`HTTP ${key}`);
+      if (r.status() >= 400 && !expected(key)) problems.push(`HTTP ${key}`);
     });
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
     return page;
   };
   context.on('page', watch);
+  context.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith('blob:') && !url.startsWith('data:')) requests.push({ method: r.method(), url });
+  });
   return {
     context,
     problems,
-    /** A response status the test expects (e.g. `404 /no-such-page`); not a problem. */
-    expectStatus: (status, path) => expectedStatuses.add(`${status} ${path}`),
+    requests,
+    /**
+     * A response status the test expects (e.g. `404 /no-such-page`); not a problem. `path` may be
+     * a RegExp matched against the whole path (for paths carrying ids).
+     */
+    expectStatus: (status, path) => {
+      if (path instanceof RegExp) {
+        expectedPatterns.push(new RegExp(`^${status} ${path.source.replace(/^\^/, '')}`));
+      } else {
+        expectedStatuses.add(`${status} ${path}`);
+      }
+    },
     newPage: async () => context.newPage(),
     close: () => context.close(),
   };

@@ -27,7 +27,14 @@ async fn page(State(state): State<Shared>) -> Result<Response, ApiError> {
          <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}\
          td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style></head><body>\
          <h1>Local Clerk dev instance</h1><p>Offline stand-in for Clerk. Never use in production.</p>\
-         <h2>Mailbox</h2><table id=\"mailbox\"><tr><th>To</th><th>Code</th><th>Purpose</th><th>Sent (ms)</th></tr>",
+         <h2>Backend API</h2><p>Base URL: this page's origin + <code>/__clerk/api</code> (requests go \
+         to <code>/__clerk/api/v1/…</code>); send <code>Authorization: Bearer &lt;secret key&gt;</code>. \
+         Secret key of this local instance: <code id=\"secret-key\">",
+    );
+    html.push_str(&html_escape(&state.secret_key));
+    html.push_str(
+        "</code></p><h2>Mailbox</h2><table id=\"mailbox\"><tr><th>To</th><th>Code</th>\
+         <th>Purpose</th><th>Sent (ms)</th></tr>",
     );
     for entry in &mail {
         html.push_str(&format!(

@@ -122,4 +122,8 @@ async fn the_dev_page_escapes_what_users_typed() {
         .unwrap();
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("<script>alert(1)"));
+    // The page tells developers how to call the local Backend API.
+    let secret = app.instance.secret_key();
+    assert!(secret.starts_with("sk_test_"));
+    assert!(html.contains(&format!("<code id=\"secret-key\">{secret}</code>")));
 }
