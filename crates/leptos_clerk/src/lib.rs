@@ -11,3 +11,6 @@ pub mod state;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+
+#[cfg(feature = "oauth")]
+pub mod oauth;
