@@ -57,6 +57,13 @@ pub enum ConfigError {
 #[derive(Clone)]
 pub struct SessionSecrets(pub(crate) Vec<Vec<u8>>);
 
+impl SessionSecrets {
+    /// How many secrets are configured (the first seals, all open).
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+}
+
 impl fmt::Debug for SessionSecrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SessionSecrets({} redacted)", self.0.len())
