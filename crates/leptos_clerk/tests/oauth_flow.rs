@@ -83,6 +83,8 @@ async fn full_login_sets_a_sealed_session_and_each_hop_is_correct() {
         browser.get(&app.url("/maybe")).await.text().await.unwrap(),
         "user_2abc"
     );
+    let direct = browser.get(&app.url("/from-headers")).await;
+    assert_eq!(direct.text().await.unwrap(), "user_2abc");
     let leptos = browser
         .get(&app.url("/leptos-me"))
         .await

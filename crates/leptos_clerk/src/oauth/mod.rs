@@ -23,6 +23,7 @@ mod id_token;
 mod pending;
 mod provider;
 mod routes;
+mod secrets;
 mod session;
 
 use std::future::Future;

@@ -85,6 +85,23 @@ mod tests {
     }
 
     #[test]
+    fn pending_logins_expire_after_ten_minutes() {
+        let at = |created_at| PendingLogin {
+            state: String::new(),
+            pkce_verifier: String::new(),
+            nonce: String::new(),
+            success_redirect: "/".into(),
+            failure_redirect: None,
+            created_at,
+        };
+        let now = now_secs();
+        assert!(!at(now).is_expired());
+        assert!(!at(now - LOGIN_TTL_SECS + 5).is_expired());
+        assert!(at(now - LOGIN_TTL_SECS - 1).is_expired());
+        assert!(at(now + 3600).is_expired(), "created in the future");
+    }
+
+    #[test]
     fn error_param_keeps_query_and_fragment() {
         assert_eq!(
             with_error_param("/login", "access_denied"),

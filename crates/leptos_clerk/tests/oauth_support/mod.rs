@@ -129,6 +129,7 @@ pub async fn start_app(provider: &Provider, options: AppOptions) -> TestApp {
         )
         .route("/protected", get(protected).post(protected))
         .route("/leptos-me", get(leptos_me))
+        .route("/from-headers", get(from_headers).with_state(oauth.clone()))
         .layer(oauth.session_layer());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestApp { base, seen }
@@ -167,6 +168,16 @@ fn verify(
         name: profile.name.clone(),
         role,
     })
+}
+
+/// Reads the user straight from the headers, without the layer's extension.
+async fn from_headers(
+    axum::extract::State(oauth): axum::extract::State<ClerkOAuth<AppUser>>,
+    headers: axum::http::HeaderMap,
+) -> String {
+    oauth
+        .user_from_headers(&headers)
+        .map_or("nobody".to_owned(), |user| user.id)
 }
 
 /// A page only signed-in users may see.
@@ -279,4 +290,6 @@ pub async fn assert_signed_out(browser: &Browser, app: &TestApp) {
         browser.get(&app.url("/maybe")).await.text().await.unwrap(),
         "anonymous"
     );
+    let direct = browser.get(&app.url("/from-headers")).await;
+    assert_eq!(direct.text().await.unwrap(), "nobody");
 }
