@@ -178,6 +178,27 @@ async fn token_endpoint_down_or_slow_gives_a_gateway_error_quickly() {
 }
 
 #[tokio::test]
+async fn an_unreachable_token_endpoint_gives_a_gateway_error() {
+    let provider = Provider::start().await;
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead = format!("http://{}/__clerk", closed.local_addr().unwrap());
+    drop(closed);
+    let options = AppOptions {
+        domain: Some(dead.clone()),
+        ..Default::default()
+    };
+    let app = start_app(&provider, options).await;
+    let browser = Browser::new();
+    let login = browser.get(&app.url("/auth/clerk/login")).await;
+    // The user still reaches the (live) authorize page; only the server-side exchange is cut off.
+    let authorize = location(&login).replace(&dead, &provider.base_url);
+    let approved = browser.get(&authorize).await;
+    let response = browser.get(&location(&approved)).await;
+    assert_error_page(response, 502, "provider_unreachable").await;
+    assert_signed_out(&browser, &app).await;
+}
+
+#[tokio::test]
 async fn invalid_id_tokens_never_sign_in() {
     let provider = Provider::start().await;
     let scopes = Some("openid profile email");

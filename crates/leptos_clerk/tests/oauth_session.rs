@@ -124,6 +124,30 @@ async fn sessions_expire_after_their_ttl() {
     );
 }
 
+#[tokio::test]
+async fn cookies_are_secure_unless_the_callback_is_http_loopback() {
+    let provider = Provider::start().await;
+    let callback = Some("https://app.example.test/auth/clerk/callback");
+    let app = start_app(
+        &provider,
+        AppOptions {
+            callback,
+            ..Default::default()
+        },
+    )
+    .await;
+    let login = Browser::new().get(&app.url("/auth/clerk/login")).await;
+    let pending = set_cookie_for(&login, PENDING).unwrap();
+    assert!(pending.contains("; Secure"), "{pending}");
+    let redirect_uri = reqwest::Url::parse(&location(&login)).unwrap();
+    let redirect_uri = redirect_uri
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap()
+        .1;
+    assert_eq!(redirect_uri, "https://app.example.test/auth/clerk/callback");
+}
+
 fn env(overrides: &[(&'static str, &str)]) -> HashMap<&'static str, String> {
     let mut env = HashMap::from([
         ("CLERK_OAUTH_DOMAIN", "clerk.example.test".to_owned()),

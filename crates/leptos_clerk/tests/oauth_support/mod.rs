@@ -61,6 +61,10 @@ pub struct AppOptions {
     pub scopes: Option<&'static str>,
     pub session_ttl: Duration,
     pub request_timeout: Duration,
+    /// Overrides `CLERK_OAUTH_DOMAIN` (default: the stand-in provider).
+    pub domain: Option<String>,
+    /// Overrides `CLERK_OAUTH_CALLBACK_URL` (default: this app's callback over http).
+    pub callback: Option<&'static str>,
 }
 
 impl Default for AppOptions {
@@ -70,6 +74,8 @@ impl Default for AppOptions {
             scopes: None,
             session_ttl: Duration::from_secs(3600),
             request_timeout: Duration::from_secs(5),
+            domain: None,
+            callback: None,
         }
     }
 }
@@ -92,12 +98,20 @@ pub async fn start_app(provider: &Provider, options: AppOptions) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut env = HashMap::from([
-        ("CLERK_OAUTH_DOMAIN", provider.base_url.clone()),
+        (
+            "CLERK_OAUTH_DOMAIN",
+            options
+                .domain
+                .clone()
+                .unwrap_or_else(|| provider.base_url.clone()),
+        ),
         ("CLERK_OAUTH_CLIENT_ID", CLIENT_ID.to_owned()),
         ("CLERK_OAUTH_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
         (
             "CLERK_OAUTH_CALLBACK_URL",
-            format!("{base}/auth/clerk/callback"),
+            options
+                .callback
+                .map_or_else(|| format!("{base}/auth/clerk/callback"), Into::into),
         ),
         ("SESSION_SECRET", options.secrets.clone()),
     ]);
