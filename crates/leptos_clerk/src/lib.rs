@@ -28,3 +28,6 @@ pub use provider::{ClerkContext, ClerkProvider};
 
 #[cfg(feature = "ssr")]
 pub mod server;
+
+#[cfg(feature = "oauth")]
+pub mod oauth;

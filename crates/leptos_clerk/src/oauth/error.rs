@@ -1,0 +1,126 @@
+//! Why a login failed: logged in full, shown to the user as a short page or an `?error=` code.
+
+use http::StatusCode;
+
+/// A failed login attempt. `Display` is the log line; [`LoginError::user_message`] is for humans.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// `successRedirect`/`failureRedirect` was not a same-origin path.
+    #[error(
+        "rejected redirect target {0:?}: only same-origin paths such as /dashboard are allowed"
+    )]
+    UnsafeRedirect(String),
+    /// The callback arrived without a (readable) pending-login cookie.
+    #[error("no pending login cookie: the login was not started here, cookies are blocked, or it was already used")]
+    MissingLoginState,
+    /// The pending-login cookie is older than 10 minutes.
+    #[error("the pending login expired: start again from /auth/clerk/login")]
+    LoginExpired,
+    /// `state` was missing or did not match the pending login.
+    #[error("the state parameter is missing or does not match the pending login (possible CSRF)")]
+    StateMismatch,
+    /// The provider redirected back with `error=…`.
+    #[error("the provider returned error={code}: {description}")]
+    ProviderDenied {
+        /// The OAuth error code, e.g. `access_denied`.
+        code: String,
+        /// `error_description`, if any.
+        description: String,
+    },
+    /// The callback carried no `code`.
+    #[error("the callback has no authorization code")]
+    MissingCode,
+    /// The token endpoint refused the code (replayed, expired, or wrong PKCE verifier).
+    #[error("the token endpoint rejected the authorization code ({0})")]
+    CodeRejected(String),
+    /// The token endpoint answered with an unexpected error or body.
+    #[error("the token endpoint failed ({0}); check CLERK_OAUTH_CLIENT_ID/SECRET")]
+    TokenEndpoint(String),
+    /// A provider endpoint did not answer in time.
+    #[error("the {0} did not answer in time")]
+    ProviderTimeout(&'static str),
+    /// A provider endpoint could not be reached.
+    #[error("the provider could not be reached ({0}); check CLERK_OAUTH_DOMAIN")]
+    ProviderUnreachable(String),
+    /// The ID token failed verification.
+    #[error("the ID token is invalid: {0}")]
+    IdToken(String),
+    /// The userinfo endpoint failed.
+    #[error("the userinfo endpoint failed: {0}")]
+    Userinfo(String),
+    /// The app's verify hook refused the user.
+    #[error("the app's verify hook rejected the user: {0}")]
+    Rejected(String),
+}
+
+impl LoginError {
+    /// Short machine-readable code, appended as `?error=` to `failureRedirect`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnsafeRedirect(_) => "unsafe_redirect",
+            Self::MissingLoginState => "missing_login_state",
+            Self::LoginExpired => "login_expired",
+            Self::StateMismatch => "state_mismatch",
+            Self::ProviderDenied { code, .. } if code == "access_denied" => "access_denied",
+            Self::ProviderDenied { .. } => "provider_error",
+            Self::MissingCode => "missing_code",
+            Self::CodeRejected(_) => "code_rejected",
+            Self::TokenEndpoint(_) => "token_endpoint_error",
+            Self::ProviderTimeout(_) => "provider_timeout",
+            Self::ProviderUnreachable(_) => "provider_unreachable",
+            Self::IdToken(_) => "invalid_id_token",
+            Self::Userinfo(_) => "userinfo_failed",
+            Self::Rejected(_) => "user_rejected",
+        }
+    }
+
+    /// Status of the error page: 4xx for bad input, 502/504 when the provider misbehaves.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::UnsafeRedirect(_) | Self::MissingCode | Self::MissingLoginState => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::StateMismatch | Self::LoginExpired => StatusCode::BAD_REQUEST,
+            Self::ProviderDenied { .. } | Self::CodeRejected(_) => StatusCode::UNAUTHORIZED,
+            Self::IdToken(_) | Self::Rejected(_) => StatusCode::FORBIDDEN,
+            Self::ProviderTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            Self::TokenEndpoint(_) | Self::ProviderUnreachable(_) | Self::Userinfo(_) => {
+                StatusCode::BAD_GATEWAY
+            }
+        }
+    }
+
+    /// What the person signing in is told (no internals, no secrets).
+    pub fn user_message(&self) -> &'static str {
+        match self {
+            Self::UnsafeRedirect(_) => "The sign-in link points outside this site.",
+            Self::MissingLoginState | Self::StateMismatch => {
+                "This sign-in attempt could not be matched to your browser. Please start again."
+            }
+            Self::LoginExpired => "This sign-in attempt took too long. Please start again.",
+            Self::ProviderDenied { .. } => "Sign-in was cancelled or denied.",
+            Self::MissingCode | Self::CodeRejected(_) => {
+                "The sign-in code was invalid or already used. Please start again."
+            }
+            Self::ProviderTimeout(_) | Self::ProviderUnreachable(_) | Self::TokenEndpoint(_) => {
+                "The sign-in service is not responding. Please try again in a moment."
+            }
+            Self::IdToken(_) | Self::Userinfo(_) => {
+                "The sign-in service returned an invalid answer. Please try again."
+            }
+            Self::Rejected(_) => "Your account is not allowed to sign in here.",
+        }
+    }
+}
+
+/// A minimal, self-contained HTML error page (the message is static text; nothing is echoed).
+pub(crate) fn error_page(error: &LoginError, login_path: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in failed</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
+         <body><main><h1>Sign-in failed</h1><p>{}</p><p><small>Error code: {}</small></p>\
+         <p><a href=\"{login_path}\">Try again</a> · <a href=\"/\">Home</a></p></main></body></html>",
+        error.user_message(),
+        error.code(),
+    )
+}

@@ -1,0 +1,272 @@
+//! Bad input over real HTTP: every case ends in an error page or a redirect to
+//! failureRedirect, never a 500 and never a signed-in session.
+
+mod oauth_support;
+
+use std::time::{Duration, Instant};
+
+use oauth_support::*;
+use reqwest::Url;
+
+/// Replaces (or adds) query parameter `key` in `url`.
+fn with_param(url: &str, key: &str, value: Option<&str>) -> String {
+    let mut parsed = Url::parse(url).unwrap();
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != key)
+        .collect();
+    let mut query = parsed.query_pairs_mut();
+    query.clear().extend_pairs(kept);
+    if let Some(value) = value {
+        query.append_pair(key, value);
+    }
+    drop(query);
+    parsed.into()
+}
+
+/// Asserts an error page with `status` naming `code`, and no session.
+async fn assert_error_page(response: reqwest::Response, status: u16, code: &str) {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        set_cookie_for(&response, SESSION),
+        None,
+        "no session on failure"
+    );
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Sign-in failed"), "{page}");
+    assert!(page.contains(&format!("Error code: {code}")), "{page}");
+    assert!(
+        !page.contains(CLIENT_SECRET),
+        "never leak the client secret"
+    );
+}
+
+#[tokio::test]
+async fn missing_or_mismatched_state_is_refused_before_any_token_request() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+    for state in [None, Some("forged-state")] {
+        let browser = Browser::new();
+        let callback = callback_url(&browser, &app, "").await;
+        let response = browser.get(&with_param(&callback, "state", state)).await;
+        assert_error_page(response, 400, "state_mismatch").await;
+        assert_signed_out(&browser, &app).await;
+        assert_eq!(
+            browser.cookie(&app.base, PENDING),
+            None,
+            "pending login is single-use"
+        );
+    }
+    assert_eq!(
+        provider.counts()[1],
+        0,
+        "the code was never sent to the token endpoint"
+    );
+}
+
+#[tokio::test]
+async fn callback_without_a_pending_login_or_with_a_tampered_one_is_refused() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+    let victim = Browser::new();
+    let callback = callback_url(&victim, &app, "").await;
+
+    // Login CSRF: an attacker's callback URL opened in a browser that never started a login.
+    let other = Browser::new();
+    assert_error_page(other.get(&callback).await, 400, "missing_login_state").await;
+    assert_signed_out(&other, &app).await;
+
+    // A tampered pending-login cookie does not open.
+    let sealed = victim.cookie(&app.base, PENDING).unwrap();
+    let flipped = if &sealed[10..11] == "A" { "B" } else { "A" };
+    let tampered = format!("{}{flipped}{}", &sealed[..10], &sealed[11..]);
+    victim.set_cookie(&app.base, &format!("{PENDING}={tampered}; Path=/"));
+    assert_error_page(victim.get(&callback).await, 400, "missing_login_state").await;
+    assert_signed_out(&victim, &app).await;
+    assert_eq!(provider.counts()[1], 0);
+}
+
+#[tokio::test]
+async fn replayed_and_expired_codes_are_refused_by_the_token_endpoint() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+
+    // A used code replayed with a fresh pending login (the attacker's own state).
+    let first = Browser::new();
+    let used = callback_url(&first, &app, "").await;
+    assert_eq!(first.get(&used).await.status(), 303);
+    let attacker = Browser::new();
+    let fresh = callback_url(&attacker, &app, "failureRedirect=/sign-in").await;
+    let used_url = Url::parse(&used).unwrap();
+    let used_code = used_url.query_pairs().find(|(k, _)| k == "code").unwrap().1;
+    let replay = attacker
+        .get(&with_param(&fresh, "code", Some(&used_code)))
+        .await;
+    assert_eq!(replay.status(), 303);
+    assert_eq!(location(&replay), "/sign-in?error=code_rejected");
+    assert_signed_out(&attacker, &app).await;
+    assert_eq!(provider.token_rejections(), ["code already used"]);
+
+    // A code older than the provider allows.
+    provider.set(|b| b.code_ttl = Duration::ZERO);
+    let late = Browser::new();
+    let callback = callback_url(&late, &app, "").await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_error_page(late.get(&callback).await, 401, "code_rejected").await;
+    assert_signed_out(&late, &app).await;
+    assert_eq!(
+        provider.token_rejections(),
+        ["code already used", "code expired"]
+    );
+}
+
+#[tokio::test]
+async fn provider_access_denied_redirects_to_failure_or_shows_a_page() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+    provider.set(|b| b.deny = true);
+
+    let browser = Browser::new();
+    let denied = login(&browser, &app, "failureRedirect=/sign-in%3Fnext%3D1").await;
+    assert_eq!(denied.status(), 303);
+    assert_eq!(location(&denied), "/sign-in?next=1&error=access_denied");
+    assert!(set_cookie_for(&denied, PENDING)
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_signed_out(&browser, &app).await;
+
+    let browser = Browser::new();
+    assert_error_page(login(&browser, &app, "").await, 401, "access_denied").await;
+    assert_signed_out(&browser, &app).await;
+    assert_eq!(provider.counts()[1], 0);
+}
+
+#[tokio::test]
+async fn token_endpoint_down_or_slow_gives_a_gateway_error_quickly() {
+    let provider = Provider::start().await;
+    let timeout = Duration::from_millis(300);
+    let app = start_app(
+        &provider,
+        AppOptions {
+            request_timeout: timeout,
+            ..Default::default()
+        },
+    )
+    .await;
+
+    provider.set(|b| b.token_down = true);
+    let browser = Browser::new();
+    assert_error_page(login(&browser, &app, "").await, 502, "token_endpoint_error").await;
+    assert_signed_out(&browser, &app).await;
+
+    provider.set(|b| {
+        b.token_down = false;
+        b.token_delay = Duration::from_secs(3);
+    });
+    let browser = Browser::new();
+    let callback = callback_url(&browser, &app, "failureRedirect=/oops").await;
+    let started = Instant::now();
+    let slow = browser.get(&callback).await;
+    let waited = started.elapsed();
+    assert_eq!(location(&slow), "/oops?error=provider_timeout");
+    assert!(
+        waited >= timeout && waited < Duration::from_secs(2),
+        "waited {waited:?}"
+    );
+    assert_signed_out(&browser, &app).await;
+}
+
+#[tokio::test]
+async fn an_unreachable_token_endpoint_gives_a_gateway_error() {
+    let provider = Provider::start().await;
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead = format!("http://{}/__clerk", closed.local_addr().unwrap());
+    drop(closed);
+    let options = AppOptions {
+        domain: Some(dead.clone()),
+        ..Default::default()
+    };
+    let app = start_app(&provider, options).await;
+    let browser = Browser::new();
+    let login = browser.get(&app.url("/auth/clerk/login")).await;
+    // The user still reaches the (live) authorize page; only the server-side exchange is cut off.
+    let authorize = location(&login).replace(&dead, &provider.base_url);
+    let approved = browser.get(&authorize).await;
+    let response = browser.get(&location(&approved)).await;
+    assert_error_page(response, 502, "provider_unreachable").await;
+    assert_signed_out(&browser, &app).await;
+}
+
+#[tokio::test]
+async fn invalid_id_tokens_never_sign_in() {
+    let provider = Provider::start().await;
+    let scopes = Some("openid profile email");
+    let app = start_app(
+        &provider,
+        AppOptions {
+            scopes,
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    for mode in [
+        IdTokenMode::WrongNonce,
+        IdTokenMode::WrongAudience,
+        IdTokenMode::WrongIssuer,
+        IdTokenMode::Forged,
+        IdTokenMode::Expired,
+        IdTokenMode::Hs256,
+    ] {
+        provider.set(|b| b.id_token = mode);
+        let browser = Browser::new();
+        let response = login(&browser, &app, "").await;
+        assert_eq!(response.status(), 403, "{mode:?}");
+        assert_error_page(response, 403, "invalid_id_token").await;
+        assert_signed_out(&browser, &app).await;
+    }
+    assert!(
+        app.seen.lock().unwrap().is_empty(),
+        "the verify hook never ran"
+    );
+
+    provider.set(|b| b.id_token = IdTokenMode::Valid);
+    let browser = Browser::new();
+    assert_eq!(
+        login(&browser, &app, "").await.status(),
+        303,
+        "the valid case still works"
+    );
+}
+
+#[tokio::test]
+async fn the_verify_hook_can_refuse_a_user() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+    provider.set(|b| b.user["email"] = "mallory@blocked.test".into());
+    let browser = Browser::new();
+    assert_error_page(login(&browser, &app, "").await, 403, "user_rejected").await;
+    assert_signed_out(&browser, &app).await;
+}
+
+#[tokio::test]
+async fn open_redirects_are_refused_at_login() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+    let browser = Browser::new();
+    for target in [
+        "successRedirect=https://evil.example",
+        "successRedirect=//evil.example",
+        "successRedirect=/%5Cevil.example",
+        "successRedirect=javascript:alert(1)",
+        "failureRedirect=https://evil.example",
+        "successRedirect=/ok%0d%0aSet-Cookie:x=1",
+    ] {
+        let response = browser
+            .get(&app.url(&format!("/auth/clerk/login?{target}")))
+            .await;
+        assert_eq!(set_cookie_for(&response, PENDING), None, "{target}");
+        assert_error_page(response, 400, "unsafe_redirect").await;
+    }
+    assert_eq!(provider.counts(), [0, 0, 0, 0]);
+}
