@@ -13,9 +13,11 @@ WEB=(-p leptos-clerk-starter -p leptos_clerk)
 
 phase "setup" bash "$ROOT/scripts/setup.sh"
 phase "cargo fmt --check" cargo fmt --all --check
-phase "clippy (ssr)" cargo clippy --workspace --all-targets --features ssr -- -D warnings
+# Server-side checks include the optional OAuth strategy (feature leptos_clerk/oauth).
+SERVER_FEATURES=ssr,leptos_clerk/oauth
+phase "clippy (ssr)" cargo clippy --workspace --all-targets --features "$SERVER_FEATURES" -- -D warnings
 phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
-phase "cargo test" cargo test --workspace --features ssr
+phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
 phase "release build (cargo leptos)" web_cargo leptos build --release
 phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"
 phase_summary
