@@ -359,3 +359,28 @@ async fn layer_appends_its_headers_to_the_app_response() {
     );
     assert_eq!(answer.header("x-clerk-auth-status"), Some("signed-in"));
 }
+
+#[tokio::test]
+async fn suffixed_cookies_are_read_with_the_instance_suffix() {
+    let (api, _bapi) = start_bapi().await;
+    let clerk = Clerk::new(config(&api)).unwrap();
+    assert_eq!(
+        clerk.cookie_suffix(),
+        include_str!("fixtures/local_cookie_suffix.txt")
+    );
+    let app = app(&clerk);
+    let suffix = clerk.cookie_suffix();
+    let token = sign(&claims());
+    // Another app on localhost left a foreign unsuffixed session behind.
+    let foreign = sign(&claims_with(
+        json!({"iss": "https://other.example.com", "sub": "user_other"}),
+    ));
+    let cookie = format!(
+        "__session={foreign}; __client_uat=1; __session_{suffix}={token}; \
+         __client_uat_{suffix}={}; __clerk_db_jwt_{suffix}=dvb",
+        now() - 100
+    );
+    let answer = send(&app, fetch("/", &cookie)).await;
+    assert!(answer.signed_in(), "{:?}", answer.reason());
+    assert_eq!(answer.body["user_id"], "user_123");
+}

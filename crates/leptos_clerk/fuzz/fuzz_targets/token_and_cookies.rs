@@ -14,8 +14,12 @@ use libfuzzer_sys::fuzz_target;
 
 const PUBLIC_KEY: &str = include_str!("../../tests/fixtures/test_only_rsa_a_public.pem");
 
-static RUNTIME: LazyLock<tokio::runtime::Runtime> =
-    LazyLock::new(|| tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap());
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+});
 
 static CLERK: LazyLock<Clerk> = LazyLock::new(|| {
     let mut config = ClerkConfig::new("pk_live_Y2xlcmsubG9jYWxob3N0JA", "sk_live_fuzz");
