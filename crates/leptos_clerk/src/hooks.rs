@@ -169,7 +169,7 @@ pub fn use_session() -> UseSession {
 }
 
 /// The ClerkJS instance: `None` until it has loaded (always on the server).
-pub fn use_clerk() -> ReadSignal<Option<Clerk>, LocalStorage> {
+pub fn use_clerk() -> ReadSignal<Option<Clerk>, crate::provider::ClerkStorage> {
     clerk_context("use_clerk()").clerk.read_only()
 }
 

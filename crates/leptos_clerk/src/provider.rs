@@ -49,6 +49,16 @@ use leptos::prelude::*;
 use crate::browser::{Clerk, ClerkJsError};
 use crate::state::{AuthSnapshot, ClerkState};
 
+/// Where the ClerkJS handle is stored. In the browser it wraps a JS object, so it stays on its
+/// thread (`LocalStorage`). On the server it is never set, and a page's reactive owner may be
+/// dropped on another worker thread than the one that rendered it, so it must be thread-safe
+/// there (a `LocalStorage` value dropped on another thread panics).
+#[cfg(feature = "hydrate")]
+pub type ClerkStorage = LocalStorage;
+/// Where the ClerkJS handle is stored (see the `hydrate` build's docs).
+#[cfg(not(feature = "hydrate"))]
+pub type ClerkStorage = SyncStorage;
+
 /// The Clerk context provided by [`ClerkProvider`]. Hooks such as
 /// [`crate::use_auth`] read it; apps rarely need it directly.
 #[derive(Clone, Copy, Debug)]
@@ -56,7 +66,7 @@ pub struct ClerkContext {
     pub(crate) config: StoredValue<ClerkState>,
     pub(crate) has_ssr_state: bool,
     pub(crate) auth: RwSignal<AuthSnapshot>,
-    pub(crate) clerk: RwSignal<Option<Clerk>, LocalStorage>,
+    pub(crate) clerk: RwSignal<Option<Clerk>, ClerkStorage>,
     pub(crate) load_error: RwSignal<Option<ClerkJsError>>,
 }
 
@@ -68,7 +78,7 @@ impl ClerkContext {
             auth: RwSignal::new(state.auth.clone()),
             config: StoredValue::new(state),
             has_ssr_state,
-            clerk: RwSignal::new_local(None),
+            clerk: RwSignal::new_with_storage(None),
             load_error: RwSignal::new(None),
         }
     }

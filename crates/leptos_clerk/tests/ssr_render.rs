@@ -284,3 +284,33 @@ fn hooks_outside_the_provider_do_not_panic() {
     let html = render(Some(state(signed_in("org:admin"))), || view! { <Whoami/> });
     assert!(html.contains("anonymous| |false|false"), "{html}");
 }
+
+/// leptos_axum may drop a page's reactive owner on another worker thread than the one that
+/// rendered it; nothing the provider stores on the server may be tied to its thread (a
+/// thread-local value dropped elsewhere panics and kills the response).
+#[test]
+fn a_rendered_page_can_be_dropped_on_another_thread() {
+    let (parts, ()) = http::Request::builder()
+        .uri("/")
+        .extension(state(signed_in("org:admin")))
+        .body(())
+        .unwrap()
+        .into_parts();
+    let owner = Owner::new();
+    let html = owner.with(|| {
+        provide_context(parts);
+        view! {
+            <ClerkProvider>
+                <SignedIn><UserButton/></SignedIn>
+            </ClerkProvider>
+        }
+        .to_html()
+    });
+    assert!(html.contains("data-cl-mount=\"user-button\""), "{html}");
+    std::thread::spawn(move || {
+        owner.cleanup();
+        drop(owner);
+    })
+    .join()
+    .expect("cleaning up the page on another thread must not panic");
+}
