@@ -27,6 +27,7 @@ mod error;
 mod fapi;
 mod instance;
 mod keys;
+mod oauth;
 mod passwords;
 mod store;
 mod util;
@@ -37,7 +38,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::DevInstanceConfig;
+pub use config::{DevInstanceConfig, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
 
 use instance::Instance;
