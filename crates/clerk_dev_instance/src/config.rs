@@ -38,6 +38,17 @@ pub struct OAuthClient {
     pub redirect_uris: Vec<String>,
 }
 
+impl OAuthClient {
+    /// A client with a fresh random 48-character secret (e.g. one per server start).
+    pub fn with_random_secret(client_id: impl Into<String>, redirect_uris: Vec<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: crate::util::random_token(48),
+            redirect_uris,
+        }
+    }
+}
+
 impl std::fmt::Debug for OAuthClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OAuthClient")

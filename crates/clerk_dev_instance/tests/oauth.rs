@@ -262,7 +262,9 @@ async fn codes_are_single_use_and_need_the_right_verifier_and_redirect_uri() {
 
     // Already signed in at the instance: the next code comes without a form.
     let response = browser.get(authorize_url(&app, &[])).send().await.unwrap();
-    let code = param(&location_params(&response).1, "code").unwrap().to_owned();
+    let code = param(&location_params(&response).1, "code")
+        .unwrap()
+        .to_owned();
     let (status, body) = exchange(
         &app,
         &code,
