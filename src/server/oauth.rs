@@ -5,7 +5,7 @@
 
 use clerk_dev_instance::OAuthClient;
 use leptos_clerk::oauth::config::{
-    ENV_CALLBACK_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_DOMAIN, ENV_SCOPES,
+    ENV_CALLBACK_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_DOMAIN, ENV_SCOPES, ENV_SESSION_SECRET,
 };
 use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, ConfigError, VerifyParams};
 
@@ -56,6 +56,15 @@ pub fn setup_oauth(
             ENV_CLIENT_SECRET => Some(client.client_secret.clone()),
             ENV_CALLBACK_URL => client.redirect_uris.first().cloned(),
             ENV_SCOPES => Some(env(name).unwrap_or_else(|| DEV_SCOPES.to_owned())),
+            // The dev instance only runs in debug builds (or release builds that opted in for
+            // tests), so a per-start secret is fine: sessions end when the server restarts.
+            ENV_SESSION_SECRET => Some(env(name).unwrap_or_else(|| {
+                tracing::warn!(
+                    "{ENV_SESSION_SECRET} is not set: sealing OAuth sessions with a random \
+                     per-start secret (they end when the server restarts)"
+                );
+                clerk_dev_instance::random_secret(48)
+            })),
             _ => env(name),
         };
         ClerkOAuthConfig::from_lookup(lookup)?

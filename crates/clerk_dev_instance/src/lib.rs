@@ -133,6 +133,12 @@ impl DevInstance {
     }
 }
 
+/// `len` random alphanumeric characters from the operating system's RNG (for per-start
+/// secrets of apps running against the instance, e.g. a session secret).
+pub fn random_secret(len: usize) -> String {
+    util::random_token(len)
+}
+
 /// Writes `bytes` to `path`, readable only by the owner (0600 on Unix).
 pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
