@@ -9,6 +9,10 @@
 //! bundles (`/__clerk/npm/...`) and a small developer page (`/__clerk/dev`) listing the
 //! verification codes it "sent" and its users.
 //!
+//! It is also an OAuth 2.0 provider for the OAuth applications in
+//! [`DevInstanceConfig::oauth_clients`] (`/oauth/authorize`, `/oauth/token`, `/oauth/userinfo`),
+//! so "Sign in with Clerk" over OAuth works offline too.
+//!
 //! Users, clients and sessions live in SQLite (`data_dir/instance.sqlite3`), the RSA signing key
 //! in `data_dir/signing-key.pem`, so everything survives restarts. Session tokens are RS256 JWTs
 //! with Clerk's v2 claims, issued by [`ISSUER`].
