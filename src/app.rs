@@ -2,7 +2,8 @@
 //! `routes/mod.rs` and add a `<Route>` below.
 
 use crate::routes::{
-    ClientPage, HomePage, NotFound, ProfilePage, ProtectedPage, SignInPage, SignUpPage,
+    ClientPage, HomePage, NotFound, OAuthDemoPage, ProfilePage, ProtectedPage, SignInPage,
+    SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_clerk::{
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     // can still redirect a signed-out visitor to the sign-in page.
                     <Route path=path!("/protected") view=ProtectedPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/oauth-demo") view=OAuthDemoPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             </ClerkProvider>

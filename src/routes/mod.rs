@@ -3,6 +3,7 @@
 mod client;
 mod home;
 mod not_found;
+mod oauth_demo;
 mod profile;
 mod protected;
 mod sign_in;
@@ -11,6 +12,7 @@ mod sign_up;
 pub use client::ClientPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
+pub use oauth_demo::{AppUser, OAuthDemoPage};
 pub use profile::ProfilePage;
 pub use protected::ProtectedPage;
 pub use sign_in::SignInPage;

@@ -1,6 +1,7 @@
 //! Which Clerk the app talks to: real Clerk when keys are configured, otherwise the local Clerk
 //! dev instance built into the server (no account, no network).
 
+use super::oauth::{configured_in_env, dev_oauth_client, setup_oauth, AppOAuth};
 use clerk_dev_instance::{DevInstance, DevInstanceConfig};
 use leptos_clerk::server::backend_api::{BackendApi, BackendApiConfig, BackendApiError};
 use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError};
@@ -21,6 +22,8 @@ pub struct ClerkSetup {
     pub backend_api: BackendApi,
     /// The local dev instance, when no Clerk keys are configured.
     pub dev_instance: Option<DevInstance>,
+    /// "Sign in with Clerk" over OAuth, when configured or offered by the dev instance.
+    pub oauth: Option<AppOAuth>,
 }
 
 /// Why Clerk could not be set up; each message names the fix.
@@ -46,6 +49,9 @@ pub enum ClerkSetupError {
     /// The local dev instance could not start.
     #[error("local Clerk dev instance: {0}")]
     DevInstance(#[from] clerk_dev_instance::DevInstanceError),
+    /// A `CLERK_OAUTH_*` or `SESSION_SECRET` variable is missing or invalid.
+    #[error("Sign in with Clerk (OAuth): {0}")]
+    OAuth(#[from] leptos_clerk::oauth::ConfigError),
     /// A dev-instance variable is malformed.
     #[error("{name} is invalid: {fix}")]
     Invalid {
@@ -65,6 +71,9 @@ fn env(name: &str) -> Option<String> {
 pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError> {
     let publishable = env("CLERK_PUBLISHABLE_KEY").or_else(|| env("CLERK_FRONTEND_API"));
     let secret = env("CLERK_SECRET_KEY").or_else(|| env("CLERK_API_KEY"));
+    let port = site_addr.port();
+    // The dev instance registers an OAuth application for this app unless a real one is set.
+    let dev_oauth = (!configured_in_env()).then(|| dev_oauth_client(port));
     let (clerk, dev_instance) = match (publishable, secret) {
         (Some(_), Some(_)) => {
             tracing::info!("using the Clerk instance from CLERK_PUBLISHABLE_KEY");
@@ -83,7 +92,7 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
             })
         }
         (None, None) => {
-            let (clerk, dev) = dev_instance_clerk(site_addr)?;
+            let (clerk, dev) = dev_instance_clerk(site_addr, dev_oauth.clone())?;
             (clerk, Some(dev))
         }
     };
@@ -93,16 +102,22 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
         api_version: config.api_version.clone(),
         ..BackendApiConfig::new(config.secret_key.clone())
     })?;
+    let dev_oauth = dev_oauth.filter(|_| dev_instance.is_some());
+    let oauth = setup_oauth(port, dev_oauth.as_ref())?;
     Ok(ClerkSetup {
         clerk,
         backend_api,
         dev_instance,
+        oauth,
     })
 }
 
 /// Opens the local dev instance and a Clerk configuration pointing at it. Every other Clerk
 /// variable (sign-in URL, redirects, …) is still read from the environment.
-fn dev_instance_clerk(site_addr: SocketAddr) -> Result<(Clerk, DevInstance), ClerkSetupError> {
+fn dev_instance_clerk(
+    site_addr: SocketAddr,
+    oauth_client: Option<clerk_dev_instance::OAuthClient>,
+) -> Result<(Clerk, DevInstance), ClerkSetupError> {
     let port = site_addr.port();
     let origins = vec![
         format!("http://127.0.0.1:{port}"),
@@ -115,6 +130,7 @@ fn dev_instance_clerk(site_addr: SocketAddr) -> Result<(Clerk, DevInstance), Cle
     config.assets_dir = Some(PathBuf::from(
         env("CLERK_DEV_ASSETS_DIR").unwrap_or_else(|| ".clerk-dev/assets".into()),
     ));
+    config.oauth_clients = oauth_client.into_iter().collect();
     config.allow_in_release = env("CLERK_DEV_INSTANCE_ALLOW_RELEASE").as_deref() == Some("1");
     if let Some(secs) = env("CLERK_DEV_TOKEN_LIFETIME_SECS") {
         let secs: u64 = secs.parse().map_err(|_| ClerkSetupError::Invalid {

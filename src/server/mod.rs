@@ -4,12 +4,14 @@
 
 mod api;
 mod clerk;
+mod oauth;
 mod page_auth;
 mod router;
 mod settings;
 mod shutdown;
 
 pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DEV_INSTANCE_PATH};
+pub use oauth::{dev_oauth_client, setup_oauth, AppOAuth, DEMO_CLIENT_ID};
 pub use page_auth::{require_user, SIGNED_OUT};
 pub use router::build_router;
 pub use settings::{load_settings, Settings, SettingsError};

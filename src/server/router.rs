@@ -1,5 +1,6 @@
 //! The axum router: Leptos pages and server functions behind the Clerk layer, the JSON API,
-//! the Clerk webhook endpoint, the local Clerk dev instance, static files and the 404 fallback.
+//! the Clerk webhook endpoint, "Sign in with Clerk" over OAuth, the local Clerk dev instance,
+//! static files and the 404 fallback.
 
 use super::api;
 use super::clerk::{ClerkSetup, DEV_INSTANCE_PATH};
@@ -34,6 +35,12 @@ pub fn build_router(leptos_options: LeptosOptions, clerk: ClerkSetup) -> Router 
         .with_state(leptos_options)
         // rootAuthLoader: every request above is authenticated once, before any handler runs.
         .layer(clerk.clerk.layer());
+    // Sign in with Clerk over OAuth: its routes sit outside the Clerk layer (they never need
+    // a Clerk session); its session layer makes the app user readable on every page.
+    let app = match &clerk.oauth {
+        Some(oauth) => app.merge(oauth.routes()).layer(oauth.session_layer()),
+        None => app,
+    };
     // The dev instance sits outside the Clerk layer: its handshake endpoint must never be
     // redirected to itself.
     match clerk.dev_instance {

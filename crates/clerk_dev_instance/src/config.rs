@@ -22,6 +22,41 @@ pub struct DevInstanceConfig {
     /// Allow opening the instance in a release build. The instance mints tokens the app trusts,
     /// so it refuses to run in release builds unless this is set.
     pub allow_in_release: bool,
+    /// OAuth applications allowed to use "Sign in with Clerk" (`/oauth/authorize`, `/oauth/token`,
+    /// `/oauth/userinfo`). Empty by default: the OAuth endpoints then answer `invalid_client`.
+    pub oauth_clients: Vec<OAuthClient>,
+}
+
+/// An OAuth application registered with the instance (Clerk dashboard → OAuth applications).
+#[derive(Clone)]
+pub struct OAuthClient {
+    /// The public client identifier.
+    pub client_id: String,
+    /// The confidential client secret (HTTP Basic or the form field `client_secret`).
+    pub client_secret: String,
+    /// The exact redirect URIs the client may use; anything else is refused.
+    pub redirect_uris: Vec<String>,
+}
+
+impl OAuthClient {
+    /// A client with a fresh random 48-character secret (e.g. one per server start).
+    pub fn with_random_secret(client_id: impl Into<String>, redirect_uris: Vec<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: crate::util::random_token(48),
+            redirect_uris,
+        }
+    }
+}
+
+impl std::fmt::Debug for OAuthClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthClient")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("redirect_uris", &self.redirect_uris)
+            .finish()
+    }
 }
 
 impl DevInstanceConfig {
@@ -35,6 +70,7 @@ impl DevInstanceConfig {
             demo_user: None,
             assets_dir: None,
             allow_in_release: false,
+            oauth_clients: Vec::new(),
         }
     }
 
@@ -45,6 +81,11 @@ impl DevInstanceConfig {
             .iter()
             .find(|o| o.as_str() == origin)
             .map(String::as_str)
+    }
+
+    /// The registered OAuth application `client_id`, if any.
+    pub(crate) fn oauth_client(&self, client_id: &str) -> Option<&OAuthClient> {
+        self.oauth_clients.iter().find(|c| c.client_id == client_id)
     }
 
     /// The origin used when a request does not tell us which app origin it came from.

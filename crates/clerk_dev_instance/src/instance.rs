@@ -14,7 +14,7 @@ use crate::error::DevInstanceError;
 use crate::keys::{SessionClaims, SigningKey};
 use crate::store::{NewUser, SessionRecord, Store};
 use crate::util::{now_secs, random_token};
-use crate::{assets, bapi, dev_page, fapi, passwords, ISSUER};
+use crate::{assets, bapi, dev_page, fapi, oauth, passwords, ISSUER};
 
 /// Handshake payloads waiting to be collected, by nonce.
 pub(crate) type NonceMap = HashMap<String, (Vec<String>, Instant)>;
@@ -26,6 +26,8 @@ pub(crate) struct Instance {
     pub key: SigningKey,
     pub secret_key: String,
     pub nonces: Mutex<NonceMap>,
+    /// Pending OAuth sign-ins, authorization codes and access tokens (in memory).
+    pub oauth: oauth::OAuthState,
 }
 
 impl Instance {
@@ -63,6 +65,7 @@ impl Instance {
             key,
             secret_key,
             nonces: Mutex::default(),
+            oauth: oauth::OAuthState::new(),
         };
         instance.ensure_demo_user()?;
         Ok(instance)
@@ -135,6 +138,7 @@ fn tunnel_method(mut request: Request) -> Request {
 pub(crate) fn router(state: Arc<Instance>) -> Router {
     let inner = Router::new()
         .merge(fapi::router())
+        .merge(oauth::router())
         .nest("/api", bapi::router(state.clone()))
         .merge(assets::router())
         .merge(dev_page::router())

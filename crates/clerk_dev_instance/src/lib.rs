@@ -9,6 +9,10 @@
 //! bundles (`/__clerk/npm/...`) and a small developer page (`/__clerk/dev`) listing the
 //! verification codes it "sent" and its users.
 //!
+//! It is also an OAuth 2.0 provider for the OAuth applications in
+//! [`DevInstanceConfig::oauth_clients`] (`/oauth/authorize`, `/oauth/token`, `/oauth/userinfo`),
+//! so "Sign in with Clerk" over OAuth works offline too.
+//!
 //! Users, clients and sessions live in SQLite (`data_dir/instance.sqlite3`), the RSA signing key
 //! in `data_dir/signing-key.pem`, so everything survives restarts. Session tokens are RS256 JWTs
 //! with Clerk's v2 claims, issued by [`ISSUER`].
@@ -27,6 +31,7 @@ mod error;
 mod fapi;
 mod instance;
 mod keys;
+mod oauth;
 mod passwords;
 mod store;
 mod util;
@@ -37,7 +42,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::DevInstanceConfig;
+pub use config::{DevInstanceConfig, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
 
 use instance::Instance;
@@ -130,6 +135,12 @@ impl DevInstance {
     pub fn router(&self) -> Router {
         instance::router(self.inner.clone())
     }
+}
+
+/// `len` random alphanumeric characters from the operating system's RNG (for per-start
+/// secrets of apps running against the instance, e.g. a session secret).
+pub fn random_secret(len: usize) -> String {
+    util::random_token(len)
 }
 
 /// Writes `bytes` to `path`, readable only by the owner (0600 on Unix).

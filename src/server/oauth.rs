@@ -1,0 +1,91 @@
+//! "Sign in with Clerk" over OAuth 2.0 (no ClerkJS): the strategy from `leptos_clerk::oauth`,
+//! enabled when `CLERK_OAUTH_CLIENT_ID` is set (a real Clerk OAuth application), or
+//! automatically against the local Clerk dev instance, which then registers the OAuth
+//! application [`DEMO_CLIENT_ID`] with a secret generated at every start.
+
+use clerk_dev_instance::OAuthClient;
+use leptos_clerk::oauth::config::{
+    ENV_CALLBACK_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_DOMAIN, ENV_SCOPES, ENV_SESSION_SECRET,
+};
+use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, ConfigError, VerifyParams};
+
+use super::clerk::DEV_INSTANCE_PATH;
+use crate::routes::AppUser;
+
+/// Client ID of the OAuth application the dev instance registers for this app.
+pub const DEMO_CLIENT_ID: &str = "leptos-clerk-starter-demo";
+
+/// Scopes asked of the dev instance unless `CLERK_OAUTH_SCOPES` says otherwise (`openid` adds
+/// a verified ID token to the flow).
+const DEV_SCOPES: &str = "openid profile email public_metadata";
+
+/// The OAuth strategy of this app.
+pub type AppOAuth = ClerkOAuth<AppUser>;
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Whether a real OAuth application is configured (`CLERK_OAUTH_CLIENT_ID`).
+pub fn configured_in_env() -> bool {
+    env(ENV_CLIENT_ID).is_some()
+}
+
+/// The OAuth application the dev instance registers for an app on `port`: callback URLs on
+/// 127.0.0.1 and localhost, a random secret.
+pub fn dev_oauth_client(port: u16) -> OAuthClient {
+    let redirect_uris = ["127.0.0.1", "localhost"]
+        .iter()
+        .map(|host| format!("http://{host}:{port}/auth/clerk/callback"))
+        .collect();
+    OAuthClient::with_random_secret(DEMO_CLIENT_ID, redirect_uris)
+}
+
+/// The strategy: from `CLERK_OAUTH_*` when [`configured_in_env`], else against the dev
+/// instance's `client` (served on `port`), else `None` (OAuth off).
+pub fn setup_oauth(
+    port: u16,
+    dev_client: Option<&OAuthClient>,
+) -> Result<Option<AppOAuth>, ConfigError> {
+    let config = if configured_in_env() {
+        ClerkOAuthConfig::from_env()?
+    } else if let Some(client) = dev_client {
+        let lookup = |name: &str| match name {
+            ENV_DOMAIN => Some(format!("http://127.0.0.1:{port}{DEV_INSTANCE_PATH}")),
+            ENV_CLIENT_ID => Some(client.client_id.clone()),
+            ENV_CLIENT_SECRET => Some(client.client_secret.clone()),
+            ENV_CALLBACK_URL => client.redirect_uris.first().cloned(),
+            ENV_SCOPES => Some(env(name).unwrap_or_else(|| DEV_SCOPES.to_owned())),
+            // The dev instance only runs in debug builds (or release builds that opted in for
+            // tests), so a per-start secret is fine: sessions end when the server restarts.
+            ENV_SESSION_SECRET => Some(env(name).unwrap_or_else(|| {
+                tracing::warn!(
+                    "{ENV_SESSION_SECRET} is not set: sealing OAuth sessions with a random \
+                     per-start secret (they end when the server restarts)"
+                );
+                clerk_dev_instance::random_secret(48)
+            })),
+            _ => env(name),
+        };
+        ClerkOAuthConfig::from_lookup(lookup)?
+    } else {
+        return Ok(None);
+    };
+    tracing::info!(
+        "Sign in with Clerk (OAuth) enabled: provider {}, client {}; try /oauth-demo",
+        config.base_url,
+        config.client_id
+    );
+    ClerkOAuth::new(config, verify).map(Some)
+}
+
+/// The verify hook: the provider vouched for `input.profile`; map it to the app's user. This
+/// is where an app upserts the user into its own database (an `Err` refuses the login).
+async fn verify(input: VerifyParams) -> Result<AppUser, BoxError> {
+    let profile = input.profile;
+    Ok(AppUser {
+        id: profile.user_id,
+        email: profile.email,
+        name: profile.name,
+    })
+}
