@@ -24,6 +24,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{to_bytes, Body};
 use axum::http::Request;
+use axum::routing::get;
 use axum::Router;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use leptos::config::{Env, LeptosOptions};
@@ -103,7 +104,12 @@ fn pages(options: &LeptosOptions, provide: impl Fn() + Clone + Send + Sync + 'st
 }
 
 /// One request of a scenario: `a` = no layer; `b` signed out, `c` cookie, `d` Bearer (layer).
-fn request(scenario: char, host: &str, token: &str, client_uat: i64) -> Request<Body> {
+fn request(scenario: char, fixture: &Fixture) -> Request<Body> {
+    let Fixture {
+        host,
+        token,
+        client_uat,
+    } = fixture;
     let builder = Request::builder()
         .uri("/")
         .header("host", host)
@@ -119,42 +125,94 @@ fn request(scenario: char, host: &str, token: &str, client_uat: i64) -> Request<
     builder.body(Body::empty()).expect("valid request")
 }
 
-/// Renders the page `BATCH` times per scenario and round, scenarios interleaved, and prints the
-/// fastest and the median batch's time per request (µs) of each scenario.
-async fn measure_in_process(plain: Router, layered: Router, host: &str, token: &str, uat: i64) {
-    const ROUNDS: usize = 15;
-    const BATCH: usize = 200;
-    let scenarios = ['a', 'b', 'c', 'd'];
-    let mut micros: Vec<Vec<f64>> = vec![Vec::new(); scenarios.len()];
-    for round in 0..=ROUNDS {
-        for (i, &scenario) in scenarios.iter().enumerate() {
-            let router = if scenario == 'a' { &plain } else { &layered };
+/// What an in-process request of any scenario needs.
+struct Fixture {
+    host: String,
+    token: String,
+    client_uat: i64,
+}
+
+const SCENARIOS: [char; 4] = ['a', 'b', 'c', 'd'];
+
+/// Prints the fastest and the median batch's time per request (µs), as `kind scenario=…`.
+fn print_samples(kind: &str, scenario: char, mut samples: Vec<f64>) {
+    samples.sort_by(f64::total_cmp);
+    let (min, median) = (samples[0], samples[samples.len() / 2]);
+    println!("{kind} scenario={scenario} us_min={min:.2} us_median={median:.2}");
+}
+
+/// Sends `rounds` interleaved batches of `batch` requests per scenario through `plain` (a) or
+/// `layered` (b–d), reading every body to its end (the SSR render streams).
+async fn measure_routers(
+    kind: &str,
+    (plain, layered): (&Router, &Router),
+    fixture: &Fixture,
+    (rounds, batch): (usize, usize),
+) {
+    let mut micros = vec![Vec::new(); SCENARIOS.len()];
+    for round in 0..=rounds {
+        for (i, &scenario) in SCENARIOS.iter().enumerate() {
+            let router = if scenario == 'a' { plain } else { layered };
             let started = Instant::now();
-            for _ in 0..BATCH {
-                let response = router
-                    .clone()
-                    .oneshot(request(scenario, host, token, uat))
-                    .await
-                    .expect("infallible router");
+            for _ in 0..batch {
+                let request = request(scenario, fixture);
+                let response = router.clone().oneshot(request).await.expect("infallible");
                 assert!(
                     response.status().is_success(),
-                    "scenario {scenario}: not a 200"
+                    "{kind} {scenario}: not a 200"
                 );
                 to_bytes(response.into_body(), usize::MAX)
                     .await
-                    .expect("the page renders");
+                    .expect("the body streams to its end");
             }
             // Round 0 warms up (and fills the verified-token cache).
             if round > 0 {
-                micros[i].push(started.elapsed().as_secs_f64() * 1e6 / BATCH as f64);
+                micros[i].push(started.elapsed().as_secs_f64() * 1e6 / batch as f64);
             }
         }
     }
-    for (scenario, mut samples) in scenarios.into_iter().zip(micros) {
-        samples.sort_by(f64::total_cmp);
-        let (min, median) = (samples[0], samples[samples.len() / 2]);
-        println!("in_process scenario={scenario} us_min={min:.1} us_median={median:.1}");
+    for (scenario, samples) in SCENARIOS.into_iter().zip(micros) {
+        print_samples(kind, scenario, samples);
     }
+}
+
+/// Times `Clerk::authenticate_request` alone on the request heads of b–d.
+async fn measure_authenticate(clerk: &Clerk, fixture: &Fixture, (rounds, batch): (usize, usize)) {
+    let heads: Vec<_> = SCENARIOS[1..]
+        .iter()
+        .map(|&scenario| request(scenario, fixture).into_parts().0)
+        .collect();
+    let mut micros = vec![Vec::new(); heads.len()];
+    for round in 0..=rounds {
+        for (i, head) in heads.iter().enumerate() {
+            let started = Instant::now();
+            for _ in 0..batch {
+                std::hint::black_box(clerk.authenticate_request(head).await);
+            }
+            if round > 0 {
+                micros[i].push(started.elapsed().as_secs_f64() * 1e6 / batch as f64);
+            }
+        }
+    }
+    for (&scenario, samples) in SCENARIOS[1..].iter().zip(micros) {
+        print_samples("authenticate", scenario, samples);
+    }
+}
+
+/// The in-process measurements: the page through both routers, the layer around a trivial
+/// handler (its own cost, without the page), and `authenticate_request` alone.
+async fn measure_in_process(plain: &Router, layered: &Router, clerk: &Clerk, fixture: &Fixture) {
+    measure_routers("page", (plain, layered), fixture, (40, 100)).await;
+    let trivial = Router::new().route("/", get(|| async { "ok" }));
+    let trivial_layered = trivial.clone().layer(clerk.layer());
+    measure_routers(
+        "layer_only",
+        (&trivial, &trivial_layered),
+        fixture,
+        (40, 2000),
+    )
+    .await;
+    measure_authenticate(clerk, fixture, (40, 2000)).await;
 }
 
 async fn serve(listener: TcpListener, app: Router) {
@@ -188,8 +246,12 @@ async fn main() {
     println!("pid={}", std::process::id());
 
     if std::env::args().any(|arg| arg == "--in-process") {
-        let host = layered_addr.to_string();
-        measure_in_process(plain, layered, &host, &token, iat).await;
+        let fixture = Fixture {
+            host: layered_addr.to_string(),
+            token,
+            client_uat: iat,
+        };
+        measure_in_process(&plain, &layered, &clerk, &fixture).await;
         return;
     }
 
