@@ -63,7 +63,12 @@ impl CookieJar {
                 continue;
             }
             let value = value.trim().trim_matches('"');
-            let value = percent_decode_str(value).decode_utf8_lossy().into_owned();
+            // Session tokens never contain `%`: skip the decoder's copy and UTF-8 re-check.
+            let value = if value.contains('%') {
+                percent_decode_str(value).decode_utf8_lossy().into_owned()
+            } else {
+                value.to_owned()
+            };
             self.0.insert(name.to_owned(), value);
         }
     }

@@ -1,0 +1,264 @@
+//! Serves the app's SSR home page twice on loopback, for `scripts/bench.sh` (wrk): once behind
+//! the Clerk layer, once without it, so the difference is the layer's cost per request.
+//!
+//! ```text
+//! cargo run --release --example layer_overhead --features ssr
+//! ```
+//!
+//! The layered router uses a production-type configuration: a `pk_live_` key for a test
+//! Frontend API host, an `sk_live_` secret and the test-only fixture public key as `jwt_key`,
+//! so tokens are verified without any network call and no handshake ever happens. The
+//! layer-less router provides the signed-out `ClerkState` computed once at start-up as Leptos
+//! context, so its HTML is byte for byte the signed-out page of the layered router.
+//!
+//! Prints `key=value` lines on stdout (the two URLs, a valid RS256 session token for the
+//! `__session` cookie or an `Authorization: Bearer` header, and the `__client_uat` value), then
+//! serves until killed or until `BENCH_SERVER_SECS` (default 600) have passed.
+//!
+//! With `--in-process` it serves nothing: it renders the page through both routers in this
+//! process (no sockets), in interleaved batches, and prints the time per request of each
+//! scenario — a measure of the layer's cost that other load on the machine disturbs less.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::{to_bytes, Body};
+use axum::http::Request;
+use axum::routing::get;
+use axum::Router;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_clerk::server::{Auth, Clerk, ClerkConfig, InstanceType, PublishableKey};
+use leptos_clerk_starter::app::{shell, App};
+use serde_json::json;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// The test-only fixture key pair of `leptos_clerk` (never used anywhere real).
+const PRIVATE_KEY: &str =
+    include_str!("../crates/leptos_clerk/tests/fixtures/test_only_rsa_a_private.pem");
+const PUBLIC_KEY: &str =
+    include_str!("../crates/leptos_clerk/tests/fixtures/test_only_rsa_a_public.pem");
+/// The Frontend API host encoded in the bench's `pk_live_` key; it is never contacted.
+const FRONTEND_API: &str = "clerk.bench.test";
+/// A production-type secret key that authenticates nowhere.
+const SECRET_KEY: &str = "sk_live_bench_not_a_real_secret";
+/// Unreachable on purpose: with `jwt_key` set, the layer must not call the Backend API.
+const API_URL: &str = "http://127.0.0.1:9";
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs() as i64
+}
+
+fn env_secs(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The production-type Clerk of the layered router; `origin` is the only authorized party.
+fn bench_clerk(origin: &str) -> Clerk {
+    let publishable_key = PublishableKey::from_frontend_api(FRONTEND_API, InstanceType::Production);
+    let mut config = ClerkConfig::new(publishable_key.key, SECRET_KEY);
+    config.jwt_key = Some(PUBLIC_KEY.into());
+    config.api_url = API_URL.into();
+    config.authorized_parties = vec![origin.to_owned()];
+    Clerk::new(config).expect("the bench Clerk configuration is valid")
+}
+
+/// A session token signed with the fixture private key, valid for `lifetime_secs`.
+fn session_token(origin: &str, iat: i64, lifetime_secs: i64) -> String {
+    let claims = json!({
+        "sub": "user_bench", "sid": "sess_bench", "sts": "active", "v": 2,
+        "iss": format!("https://{FRONTEND_API}"), "azp": origin,
+        "iat": iat, "nbf": iat - 10, "exp": iat + lifetime_secs,
+    });
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("test-key-a".into());
+    let key = EncodingKey::from_rsa_pem(PRIVATE_KEY.as_bytes()).expect("fixture private key");
+    jsonwebtoken::encode(&header, &claims, &key).expect("RS256 signing")
+}
+
+fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("leptos-clerk-starter")
+        .site_root("target/site")
+        .env(Env::PROD)
+        .build()
+}
+
+/// The app's Leptos routes, like `build_router`; `provide` runs per request.
+fn pages(options: &LeptosOptions, provide: impl Fn() + Clone + Send + Sync + 'static) -> Router {
+    let shell_options = options.clone();
+    Router::new()
+        .leptos_routes_with_context(options, generate_route_list(App), provide, move || {
+            shell(shell_options.clone())
+        })
+        .with_state(options.clone())
+}
+
+/// One request of a scenario: `a` = no layer; `b` signed out, `c` cookie, `d` Bearer (layer).
+fn request(scenario: char, fixture: &Fixture) -> Request<Body> {
+    let Fixture {
+        host,
+        token,
+        client_uat,
+    } = fixture;
+    let builder = Request::builder()
+        .uri("/")
+        .header("host", host)
+        .header("accept", "text/html");
+    let builder = match scenario {
+        'c' => builder.header(
+            "cookie",
+            format!("__client_uat={client_uat}; __session={token}"),
+        ),
+        'd' => builder.header("authorization", format!("Bearer {token}")),
+        _ => builder,
+    };
+    builder.body(Body::empty()).expect("valid request")
+}
+
+/// What an in-process request of any scenario needs.
+struct Fixture {
+    host: String,
+    token: String,
+    client_uat: i64,
+}
+
+const SCENARIOS: [char; 4] = ['a', 'b', 'c', 'd'];
+
+/// Prints the fastest and the median batch's time per request (µs), as `kind scenario=…`.
+fn print_samples(kind: &str, scenario: char, mut samples: Vec<f64>) {
+    samples.sort_by(f64::total_cmp);
+    let (min, median) = (samples[0], samples[samples.len() / 2]);
+    println!("{kind} scenario={scenario} us_min={min:.2} us_median={median:.2}");
+}
+
+/// Sends `rounds` interleaved batches of `batch` requests per scenario through `plain` (a) or
+/// `layered` (b–d), reading every body to its end (the SSR render streams).
+async fn measure_routers(
+    kind: &str,
+    (plain, layered): (&Router, &Router),
+    fixture: &Fixture,
+    (rounds, batch): (usize, usize),
+) {
+    let mut micros = vec![Vec::new(); SCENARIOS.len()];
+    for round in 0..=rounds {
+        for (i, &scenario) in SCENARIOS.iter().enumerate() {
+            let router = if scenario == 'a' { plain } else { layered };
+            let started = Instant::now();
+            for _ in 0..batch {
+                let request = request(scenario, fixture);
+                let response = router.clone().oneshot(request).await.expect("infallible");
+                assert!(
+                    response.status().is_success(),
+                    "{kind} {scenario}: not a 200"
+                );
+                to_bytes(response.into_body(), usize::MAX)
+                    .await
+                    .expect("the body streams to its end");
+            }
+            // Round 0 warms up (and fills the verified-token cache).
+            if round > 0 {
+                micros[i].push(started.elapsed().as_secs_f64() * 1e6 / batch as f64);
+            }
+        }
+    }
+    for (scenario, samples) in SCENARIOS.into_iter().zip(micros) {
+        print_samples(kind, scenario, samples);
+    }
+}
+
+/// Times `Clerk::authenticate_request` alone on the request heads of b–d.
+async fn measure_authenticate(clerk: &Clerk, fixture: &Fixture, (rounds, batch): (usize, usize)) {
+    let heads: Vec<_> = SCENARIOS[1..]
+        .iter()
+        .map(|&scenario| request(scenario, fixture).into_parts().0)
+        .collect();
+    let mut micros = vec![Vec::new(); heads.len()];
+    for round in 0..=rounds {
+        for (i, head) in heads.iter().enumerate() {
+            let started = Instant::now();
+            for _ in 0..batch {
+                std::hint::black_box(clerk.authenticate_request(head).await);
+            }
+            if round > 0 {
+                micros[i].push(started.elapsed().as_secs_f64() * 1e6 / batch as f64);
+            }
+        }
+    }
+    for (&scenario, samples) in SCENARIOS[1..].iter().zip(micros) {
+        print_samples("authenticate", scenario, samples);
+    }
+}
+
+/// The in-process measurements: the page through both routers, the layer around a trivial
+/// handler (its own cost, without the page), and `authenticate_request` alone.
+async fn measure_in_process(plain: &Router, layered: &Router, clerk: &Clerk, fixture: &Fixture) {
+    measure_routers("page", (plain, layered), fixture, (40, 100)).await;
+    let trivial = Router::new().route("/", get(|| async { "ok" }));
+    let trivial_layered = trivial.clone().layer(clerk.layer());
+    measure_routers(
+        "layer_only",
+        (&trivial, &trivial_layered),
+        fixture,
+        (40, 2000),
+    )
+    .await;
+    measure_authenticate(clerk, fixture, (40, 2000)).await;
+}
+
+async fn serve(listener: TcpListener, app: Router) {
+    if let Err(e) = axum::serve(listener, app.into_make_service()).await {
+        eprintln!("server error: {e}");
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let plain_listener = TcpListener::bind(loopback).await.expect("bind 127.0.0.1:0");
+    let layered_listener = TcpListener::bind(loopback).await.expect("bind 127.0.0.1:0");
+    let plain_addr = plain_listener.local_addr().expect("bound address");
+    let layered_addr = layered_listener.local_addr().expect("bound address");
+    let layered_origin = format!("http://{layered_addr}");
+
+    let clerk = bench_clerk(&layered_origin);
+    let options = leptos_options();
+    let signed_out_state = clerk.clerk_state(&Auth::signed_out(None));
+    let plain = pages(&options, move || provide_context(signed_out_state.clone()));
+    let layered = pages(&options, || ()).layer(clerk.layer());
+
+    let iat = unix_now();
+    let lifetime = env_secs("BENCH_TOKEN_LIFETIME_SECS", 3600) as i64;
+    println!("baseline_url=http://{plain_addr}/");
+    println!("layered_url={layered_origin}/");
+    let token = session_token(&layered_origin, iat, lifetime);
+    println!("session_token={token}");
+    println!("client_uat={iat}");
+    println!("pid={}", std::process::id());
+
+    if std::env::args().any(|arg| arg == "--in-process") {
+        let fixture = Fixture {
+            host: layered_addr.to_string(),
+            token,
+            client_uat: iat,
+        };
+        measure_in_process(&plain, &layered, &clerk, &fixture).await;
+        return;
+    }
+
+    let limit = Duration::from_secs(env_secs("BENCH_SERVER_SECS", 600));
+    tokio::select! {
+        _ = serve(plain_listener, plain) => {}
+        _ = serve(layered_listener, layered) => {}
+        _ = tokio::time::sleep(limit) => eprintln!("layer_overhead: {limit:?} passed, exiting"),
+    }
+}
