@@ -83,6 +83,8 @@ test('sign in with Clerk over OAuth, sign out, and a tampered cookie is refused'
   response = await demoWithoutRedirects();
   assert.equal(response.status(), 200, 'the genuine cookie is still a session');
 
+  // Let ClerkJS finish loading on this page first: leaving a page mid-load cancels its requests.
+  await page.waitForFunction(() => window.Clerk?.loaded === true, null, { timeout: 30000 });
   // Logout: the app session ends; /oauth-demo redirects to the login route again.
   await Promise.all([page.waitForURL(`${BASE_URL}/`), page.click('#oauth-logout')]);
   assert.ok(!(await browser.context.cookies(BASE_URL)).some((c) => c.name === '__app_session'));
