@@ -33,6 +33,10 @@ async function demoWithoutRedirects() {
   });
 }
 
+/** Waits until ClerkJS has loaded on `page` (every page of the app loads it). */
+const clerkLoaded = (page) =>
+  page.waitForFunction(() => window.Clerk?.loaded === true, null, { timeout: 30000 });
+
 test('sign in with Clerk over OAuth, sign out, and a tampered cookie is refused', async () => {
   const page = await browser.newPage();
   browser.expectStatus(401, '/__clerk/oauth/authorize');
@@ -84,9 +88,10 @@ test('sign in with Clerk over OAuth, sign out, and a tampered cookie is refused'
   assert.equal(response.status(), 200, 'the genuine cookie is still a session');
 
   // Let ClerkJS finish loading on this page first: leaving a page mid-load cancels its requests.
-  await page.waitForFunction(() => window.Clerk?.loaded === true, null, { timeout: 30000 });
+  await clerkLoaded(page);
   // Logout: the app session ends; /oauth-demo redirects to the login route again.
   await Promise.all([page.waitForURL(`${BASE_URL}/`), page.click('#oauth-logout')]);
+  await clerkLoaded(page);
   assert.ok(!(await browser.context.cookies(BASE_URL)).some((c) => c.name === '__app_session'));
   response = await demoWithoutRedirects();
   assert.equal(response.status(), 302);
