@@ -14,16 +14,35 @@ use super::keys::InstanceType;
 use super::reasons::TokenVerificationErrorReason as T;
 use super::reasons::{AuthErrorReason as R, AuthReason, TokenVerificationError};
 use super::request_state::{AuthStatus, RequestState};
-use super::verify::{decode_unverified, unix_now};
+use super::verify::unix_now;
 
 /// The request facts the decision tree needs.
-struct Context {
-    url: Option<Url>,
+struct Context<'a> {
+    parts: &'a Parts,
     document: bool,
     cookies: ClerkCookies,
     query_dev_browser: Option<String>,
     handshake_token: Option<String>,
     handshake_nonce: Option<String>,
+}
+
+impl Context<'_> {
+    /// The public URL of the request; built only for a handshake redirect.
+    fn url(&self) -> Option<Url> {
+        handshake::request_url(self.parts)
+    }
+}
+
+/// A query parameter of the request. Clerk's parameters all start with
+/// `__clerk`, so a query without that text (or an escape) is not decoded.
+fn query_param(parts: &Parts, name: &str) -> Option<String> {
+    let query = parts
+        .uri
+        .query()
+        .filter(|q| q.contains("__clerk") || q.contains('%'))?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -79,10 +98,10 @@ impl Clerk {
             (true, None) => return self.handshake(&context, R::ClientUatWithoutSessionToken, None),
             (true, Some(session)) => session,
         };
-        let iat = decode_unverified(session)
-            .and_then(|p| p.get("iat").and_then(serde_json::Value::as_f64))
-            .map(|iat| iat as i64);
-        if iat.is_some_and(|iat| iat < cookies.client_uat) {
+        if cookies
+            .session_iat
+            .is_some_and(|iat| iat < cookies.client_uat)
+        {
             return self.handshake(&context, R::SessionTokenIatBeforeClientUat, None);
         }
         match self.verifier().verify(session).await {
@@ -91,14 +110,7 @@ impl Clerk {
         }
     }
 
-    fn context(&self, parts: &Parts) -> Context {
-        let url = handshake::request_url(parts);
-        let query = |name: &str| {
-            url.as_ref()?
-                .query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
+    fn context<'a>(&self, parts: &'a Parts) -> Context<'a> {
         let jar = CookieJar::from_headers(&parts.headers);
         let pk = self.publishable_key();
         let cookies = ClerkCookies::read(
@@ -110,18 +122,19 @@ impl Clerk {
         );
         Context {
             document: handshake::is_document_request(&parts.headers),
-            query_dev_browser: query(DEV_BROWSER).filter(|v| !v.is_empty()),
-            handshake_token: query(TOKEN_PARAM).or_else(|| cookies.handshake.clone()),
-            handshake_nonce: query(NONCE_PARAM).or_else(|| cookies.handshake_nonce.clone()),
+            query_dev_browser: query_param(parts, DEV_BROWSER).filter(|v| !v.is_empty()),
+            handshake_token: query_param(parts, TOKEN_PARAM).or_else(|| cookies.handshake.clone()),
+            handshake_nonce: query_param(parts, NONCE_PARAM)
+                .or_else(|| cookies.handshake_nonce.clone()),
             cookies,
-            url,
+            parts,
         }
     }
 
     /// Clerk's `handleSessionTokenError`.
     fn token_error(
         &self,
-        context: &Context,
+        context: &Context<'_>,
         error: TokenVerificationError,
         carrier: &str,
     ) -> RequestState {
@@ -143,10 +156,10 @@ impl Clerk {
     }
 
     /// Clerk's `handleMaybeHandshakeStatus`: a 307 for page loads, else signed out.
-    fn handshake(&self, context: &Context, reason: R, message: Option<String>) -> RequestState {
+    fn handshake(&self, context: &Context<'_>, reason: R, message: Option<String>) -> RequestState {
         let signed_out =
             |message| RequestState::signed_out(AuthReason::Auth(reason), message, HeaderMap::new());
-        let Some(url) = context.url.as_ref().filter(|_| context.document) else {
+        let Some(url) = context.url().filter(|_| context.document) else {
             return signed_out(message);
         };
         if context.cookies.redirect_count >= handshake::MAX_REDIRECTS {
@@ -164,9 +177,9 @@ impl Clerk {
             fapi_base: handshake::fapi_base(
                 config.proxy_url.as_deref(),
                 &config.frontend_api_host(pk),
-                url,
+                &url,
             ),
-            request_url: url,
+            request_url: &url,
             api_version: &config.api_version,
             reason,
             suffixed_cookies: context.cookies.uses_suffixed,
@@ -193,7 +206,7 @@ impl Clerk {
 
     /// Clerk's `resolveHandshake`: turns the nonce (or legacy token) into
     /// `Set-Cookie` directives and verifies the new session token.
-    async fn resolve_handshake(&self, context: &Context) -> Result<RequestState, String> {
+    async fn resolve_handshake(&self, context: &Context<'_>) -> Result<RequestState, String> {
         let directives = match (&context.handshake_nonce, &context.handshake_token) {
             (Some(nonce), _) => self.handshake_payload(nonce).await?,
             (None, Some(token)) => {
@@ -218,9 +231,9 @@ impl Clerk {
         );
         let session = handshake::apply_directives(&directives, &mut headers);
         if self.publishable_key().instance_type == InstanceType::Development {
-            if let Some(url) = &context.url {
+            if let Some(url) = context.url() {
                 let clean = handshake::without_params(
-                    url,
+                    &url,
                     &[TOKEN_PARAM, NONCE_PARAM, "__clerk_help", DEV_BROWSER],
                 );
                 if let Ok(location) = HeaderValue::from_str(&handshake::path_and_query(&clean)) {

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use http::HeaderMap;
 use percent_encoding::percent_decode_str;
-use serde_json::Value;
 
 use super::keys::InstanceType;
-use super::verify::decode_unverified;
+use super::verify::{peek_claims, PeekedClaims};
 
 /// The session token cookie.
 pub const SESSION: &str = "__session";
@@ -87,6 +86,8 @@ impl CookieJar {
 pub struct ClerkCookies {
     /// `__session[_suffix]`.
     pub session: Option<String>,
+    /// The unverified `iat` of `session` (read once, for the `iat < __client_uat` check).
+    pub session_iat: Option<i64>,
     /// `__client_uat[_suffix]` as seconds (0 when absent or malformed).
     pub client_uat: i64,
     /// `__clerk_db_jwt[_suffix]`.
@@ -111,17 +112,17 @@ impl ClerkCookies {
         instance: InstanceType,
         now: i64,
     ) -> Self {
-        let suffixed = |name: &str| jar.get(&format!("{name}_{suffix}")).map(str::to_owned);
-        let uses_suffixed = uses_suffixed_cookies(jar, suffix, frontend_api, instance, now);
+        let choice = choose_cookie_set(jar, suffix, frontend_api, instance, now);
         let pick = |name: &str| {
-            if uses_suffixed {
-                suffixed(name)
+            if choice.suffixed {
+                jar.get(&format!("{name}_{suffix}")).map(str::to_owned)
             } else {
                 jar.get(name).map(str::to_owned)
             }
         };
         ClerkCookies {
             session: pick(SESSION),
+            session_iat: choice.session_claims.and_then(|claims| claims.iat),
             client_uat: pick(CLIENT_UAT).and_then(|v| v.parse().ok()).unwrap_or(0),
             dev_browser: pick(DEV_BROWSER),
             handshake: jar.get(HANDSHAKE).map(str::to_owned),
@@ -130,67 +131,78 @@ impl ClerkCookies {
                 .get(REDIRECT_COUNT)
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0),
-            uses_suffixed,
+            uses_suffixed: choice.suffixed,
         }
     }
 }
 
-fn claim_i64(payload: &Option<Value>, name: &str) -> i64 {
-    payload
-        .as_ref()
-        .and_then(|p| p.get(name))
-        .and_then(Value::as_f64)
-        .unwrap_or(0.0) as i64
+/// Which cookie set to trust, with the unverified claims of its session token
+/// (each token's payload is decoded at most once per request).
+struct CookieSetChoice {
+    suffixed: bool,
+    session_claims: Option<PeekedClaims>,
 }
 
 /// Clerk's `usesSuffixedCookies` decision.
-fn uses_suffixed_cookies(
+fn choose_cookie_set(
     jar: &CookieJar,
     suffix: &str,
     frontend_api: &str,
     instance: InstanceType,
     now: i64,
-) -> bool {
+) -> CookieSetChoice {
     let suffixed_uat = jar.get(&format!("{CLIENT_UAT}_{suffix}"));
     let uat = jar.get(CLIENT_UAT);
     let suffixed_session = jar.get(&format!("{SESSION}_{suffix}"));
     let session = jar.get(SESSION);
-    let session_payload = session.and_then(decode_unverified);
+    let session_claims = session.and_then(peek_claims);
+    // Decoded only when the decision needs it (most requests carry no suffixed cookies).
+    let suffixed_claims = || suffixed_session.and_then(peek_claims);
+    let unsuffixed = |session_claims| CookieSetChoice {
+        suffixed: false,
+        session_claims,
+    };
+    let suffixed = |suffixed_claims| CookieSetChoice {
+        suffixed: true,
+        session_claims: suffixed_claims,
+    };
     if session.is_some() {
-        let iss = session_payload
-            .as_ref()
-            .and_then(|p| p.get("iss"))
-            .and_then(Value::as_str);
+        let iss = session_claims.as_ref().and_then(|c| c.iss.as_deref());
         let Some(iss) = iss.filter(|i| !i.is_empty()) else {
-            return false;
+            return unsuffixed(session_claims);
         };
         let host = iss
             .trim_start_matches("https://")
             .trim_start_matches("http://");
         if host != frontend_api {
-            return true;
+            return suffixed(suffixed_claims());
         }
     }
     if suffixed_uat.is_none() && suffixed_session.is_none() {
-        return false;
+        return unsuffixed(session_claims);
     }
-    let suffixed_payload = suffixed_session.and_then(decode_unverified);
-    let session_iat = claim_i64(&session_payload, "iat");
-    let suffixed_iat = claim_i64(&suffixed_payload, "iat");
-    if suffixed_uat != Some("0") && uat != Some("0") && session_iat > suffixed_iat {
-        return false;
+    let suffixed_claims = suffixed_claims();
+    let iat = |c: &Option<PeekedClaims>| c.as_ref().and_then(|c| c.iat).unwrap_or(0);
+    if suffixed_uat != Some("0") && uat != Some("0") && iat(&session_claims) > iat(&suffixed_claims)
+    {
+        return unsuffixed(session_claims);
     }
     if suffixed_uat == Some("0") && uat != Some("0") {
-        return false;
+        return unsuffixed(session_claims);
     }
     if instance != InstanceType::Production {
-        let suffixed_expired =
-            suffixed_payload.is_some() && claim_i64(&suffixed_payload, "exp") <= now;
+        let suffixed_expired = suffixed_claims
+            .as_ref()
+            .is_some_and(|c| c.exp.unwrap_or(0) <= now);
         if suffixed_uat != Some("0") && uat == Some("0") && suffixed_expired {
-            return false;
+            return unsuffixed(session_claims);
         }
     }
-    !(suffixed_uat.is_none() && suffixed_session.is_some())
+    if suffixed_uat.is_none() && suffixed_session.is_some() {
+        unsuffixed(session_claims)
+    } else {
+        suffixed(suffixed_claims)
+    }
 }
 
 #[cfg(test)]

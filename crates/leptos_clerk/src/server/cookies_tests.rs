@@ -57,6 +57,11 @@ fn suffixed_pair_wins_over_unsuffixed() {
     ));
     assert!(c.uses_suffixed);
     assert_eq!(c.session.as_deref(), Some(new.as_str()));
+    assert_eq!(
+        c.session_iat,
+        Some(950),
+        "the iat of the chosen (suffixed) token"
+    );
     assert_eq!(c.client_uat, 900);
 }
 
@@ -77,6 +82,11 @@ fn newer_unsuffixed_session_wins() {
     ));
     assert!(!c.uses_suffixed);
     assert_eq!(c.session.as_deref(), Some(newer.as_str()));
+    assert_eq!(
+        c.session_iat,
+        Some(990),
+        "the iat of the chosen (unsuffixed) token"
+    );
 }
 
 #[test]
@@ -93,4 +103,24 @@ fn signed_out_suffixed_uat_with_signed_in_unsuffixed_uses_unsuffixed() {
     let c = read(&format!("__client_uat_{SUFFIX}=0; __client_uat=800"));
     assert!(!c.uses_suffixed);
     assert_eq!(c.client_uat, 800);
+}
+
+#[test]
+fn session_iat_is_absent_when_the_payload_has_none() {
+    let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let no_iat = format!(
+        "{}.{}.sig",
+        part(json!({"alg": "RS256"})),
+        part(json!({"iss": "https://clerk.localhost", "iat": "yesterday"}))
+    );
+    let c = read(&format!("__session={no_iat}; __client_uat=800"));
+    assert!(
+        !c.uses_suffixed,
+        "a wrong-typed iat does not hide a good iss"
+    );
+    assert_eq!(c.session.as_deref(), Some(no_iat.as_str()));
+    assert_eq!(c.session_iat, None);
+    let c = read("__session=not-a-token; __client_uat=800");
+    assert_eq!(c.session.as_deref(), Some("not-a-token"));
+    assert_eq!(c.session_iat, None);
 }

@@ -231,9 +231,98 @@ impl Verifier {
 /// Decodes a token's payload WITHOUT verifying it (for cookie selection and the
 /// `iat < __client_uat` check only; never trust it).
 pub fn decode_unverified(token: &str) -> Option<Value> {
+    serde_json::from_slice(&unverified_payload(token)?).ok()
+}
+
+/// The base64url-decoded payload of a token of at most [`MAX_TOKEN_BYTES`].
+fn unverified_payload(token: &str) -> Option<Vec<u8>> {
     if token.len() > MAX_TOKEN_BYTES {
         return None;
     }
-    let payload = token.split('.').nth(1)?;
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+    URL_SAFE_NO_PAD.decode(token.split('.').nth(1)?).ok()
+}
+
+/// The three claims the cookie logic reads from a token before verifying it.
+/// A claim of the wrong JSON type reads as absent, like a missing one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeekedClaims {
+    /// `iss`, when a string.
+    pub iss: Option<String>,
+    /// `iat` in seconds, when a number.
+    pub iat: Option<i64>,
+    /// `exp` in seconds, when a number.
+    pub exp: Option<i64>,
+}
+
+/// A JSON value kept only when it has the expected type: a wrong type reads as
+/// absent instead of failing the whole payload.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Lenient<T> {
+    Expected(T),
+    Other(serde::de::IgnoredAny),
+}
+
+impl<T> Lenient<T> {
+    fn into_option(self) -> Option<T> {
+        match self {
+            Lenient::Expected(value) => Some(value),
+            Lenient::Other(_) => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawPeek {
+    iss: Option<Lenient<String>>,
+    iat: Option<Lenient<f64>>,
+    exp: Option<Lenient<f64>>,
+}
+
+/// Reads `iss`, `iat` and `exp` of a token WITHOUT verifying it — one base64
+/// decode and a JSON pass that skips every other claim (the cookie selection
+/// and the `iat < __client_uat` check run on every request; never trust the
+/// result). `None` when the payload is not a JSON object.
+pub fn peek_claims(token: &str) -> Option<PeekedClaims> {
+    let raw: RawPeek = serde_json::from_slice(&unverified_payload(token)?).ok()?;
+    let seconds = |n: Option<Lenient<f64>>| n.and_then(Lenient::into_option).map(|n| n as i64);
+    Some(PeekedClaims {
+        iss: raw.iss.and_then(Lenient::into_option),
+        iat: seconds(raw.iat),
+        exp: seconds(raw.exp),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn unsigned(payload: &str) -> String {
+        format!(
+            "eyJhbGciOiJSUzI1NiJ9.{}.sig",
+            URL_SAFE_NO_PAD.encode(payload)
+        )
+    }
+
+    #[test]
+    fn peek_reads_iss_iat_and_exp_only() {
+        let payload = json!({"iss": "https://a.test", "iat": 10, "exp": 20.9, "sub": "u",
+            "o": {"id": "org_1"}, "fea": ["x"]});
+        let claims = peek_claims(&unsigned(&payload.to_string())).expect("an object");
+        assert_eq!(claims.iss.as_deref(), Some("https://a.test"));
+        assert_eq!((claims.iat, claims.exp), (Some(10), Some(20)));
+    }
+
+    #[test]
+    fn peek_treats_wrong_types_as_absent_and_rejects_non_objects() {
+        let claims = peek_claims(&unsigned(r#"{"iss": 5, "iat": "10", "exp": null}"#)).unwrap();
+        assert_eq!(claims, PeekedClaims::default());
+        assert_eq!(peek_claims(&unsigned("[1,2]")), None);
+        assert_eq!(peek_claims(&unsigned("not json")), None);
+        assert_eq!(peek_claims("a.%%%.c"), None);
+        assert_eq!(peek_claims("no-dots"), None);
+        let huge = unsigned(&format!(r#"{{"iss":"{}"}}"#, "x".repeat(MAX_TOKEN_BYTES)));
+        assert_eq!(peek_claims(&huge), None, "oversized tokens are not decoded");
+    }
 }
