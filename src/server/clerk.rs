@@ -3,7 +3,6 @@
 
 use super::oauth::{configured_in_env, dev_oauth_client, setup_oauth, AppOAuth};
 use clerk_dev_instance::{DevInstance, DevInstanceConfig};
-use leptos_clerk::server::backend_api::{BackendApi, BackendApiConfig, BackendApiError};
 use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,10 +15,9 @@ pub const DEV_INSTANCE_PATH: &str = "/__clerk";
 /// The Clerk pieces the router needs.
 #[derive(Clone)]
 pub struct ClerkSetup {
-    /// Verifies requests (the axum layer) and describes the instance to the browser.
+    /// Verifies requests (the axum layer), describes the instance to the browser and holds the
+    /// Backend API client (`clerk.backend_api()`) server functions use to read and update users.
     pub clerk: Clerk,
-    /// The Backend API client server functions use to read and update users.
-    pub backend_api: BackendApi,
     /// The local dev instance, when no Clerk keys are configured.
     pub dev_instance: Option<DevInstance>,
     /// "Sign in with Clerk" over OAuth, when configured or offered by the dev instance.
@@ -32,9 +30,6 @@ pub enum ClerkSetupError {
     /// A Clerk variable is missing or invalid.
     #[error("Clerk configuration: {0}")]
     Config(#[from] ConfigError),
-    /// The Backend API client could not be built.
-    #[error("Clerk Backend API client: {0}")]
-    BackendApi(#[from] BackendApiError),
     /// Only one of the two keys is set.
     #[error(
         "{present} is set but {missing} is not: set both (from the same Clerk instance) to use \
@@ -96,17 +91,10 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
             (clerk, Some(dev))
         }
     };
-    let config = clerk.config();
-    let backend_api = BackendApi::new(BackendApiConfig {
-        api_url: config.api_url.clone(),
-        api_version: config.api_version.clone(),
-        ..BackendApiConfig::new(config.secret_key.clone())
-    })?;
     let dev_oauth = dev_oauth.filter(|_| dev_instance.is_some());
     let oauth = setup_oauth(port, dev_oauth.as_ref())?;
     Ok(ClerkSetup {
         clerk,
-        backend_api,
         dev_instance,
         oauth,
     })

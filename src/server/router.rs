@@ -13,7 +13,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 /// Builds the application router.
 pub fn build_router(leptos_options: LeptosOptions, clerk: ClerkSetup) -> Router {
     let routes = generate_route_list(App);
-    let backend_api = clerk.backend_api.clone();
+    let backend_api = clerk.clerk.backend_api().clone();
     let app = Router::new()
         .leptos_routes_with_context(
             &leptos_options,

@@ -9,7 +9,6 @@ use url::Url;
 use super::clerk::Clerk;
 use super::cookies::{ClerkCookies, CookieJar, DEV_BROWSER};
 use super::handshake::{self, HandshakeRedirect, NONCE_PARAM, TOKEN_PARAM};
-use super::jwks::USER_AGENT;
 use super::keys::InstanceType;
 use super::reasons::TokenVerificationErrorReason as T;
 use super::reasons::{AuthErrorReason as R, AuthReason, TokenVerificationError};
@@ -258,33 +257,13 @@ impl Clerk {
         })
     }
 
-    /// `GET {api_url}/v1/clients/handshake_payload?nonce=…` → `directives`.
+    /// `GET {api_url}/v1/clients/handshake_payload?nonce=…` → `directives`, through the
+    /// shared Backend API client in one attempt (the page request waits for it).
     async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, String> {
-        let response = self
-            .http_client()
-            .get(self.api_endpoint("/clients/handshake_payload"))
-            .query(&[("nonce", nonce)])
-            .bearer_auth(&self.config().secret_key)
-            .header("Clerk-API-Version", &self.config().api_version)
-            .header(reqwest::header::USER_AGENT, USER_AGENT)
-            .send()
+        self.backend_api()
+            .handshake_payload_once(nonce)
             .await
-            .map_err(|e| {
-                if e.is_timeout() {
-                    "the Backend API timed out".into()
-                } else {
-                    e.to_string()
-                }
-            })?;
-        if !response.status().is_success() {
-            return Err(format!(
-                "the Backend API answered HTTP {}",
-                response.status()
-            ));
-        }
-        let body = response.bytes().await.map_err(|e| e.to_string())?;
-        handshake::parse_payload(&body)
-            .ok_or_else(|| "the handshake payload is not {\"directives\":[…]}".into())
+            .map_err(|error| error.to_string())
     }
 }
 

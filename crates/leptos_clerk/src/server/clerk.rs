@@ -1,10 +1,11 @@
-//! [`Clerk`]: the shared handle (configuration, verifier, HTTP client), cheap to clone.
+//! [`Clerk`]: the shared handle (configuration, verifier, Backend API client), cheap to clone.
 
 use std::sync::Arc;
 
 use jsonwebtoken::DecodingKey;
 
 use super::auth::Auth;
+use super::backend_api::{BackendApi, BackendApiConfig};
 use super::claims::SessionClaims;
 use super::config::{ClerkConfig, ConfigError};
 use super::jwks::{JwksSettings, KeySource, RemoteJwks};
@@ -20,7 +21,7 @@ struct Inner {
     publishable_key: PublishableKey,
     cookie_suffix: String,
     verifier: Verifier,
-    http: reqwest::Client,
+    backend_api: BackendApi,
     clerk_js_url: String,
     clerk_ui_url: String,
 }
@@ -42,27 +43,17 @@ impl std::fmt::Debug for Clerk {
 }
 
 impl Clerk {
-    /// Validates `config` and builds the verifier and the HTTP client.
+    /// Validates `config` and builds the verifier and the Backend API client.
     pub fn new(config: ClerkConfig) -> Result<Clerk, ConfigError> {
         let publishable_key = config.validate()?;
-        let http = reqwest::Client::builder()
-            .timeout(config.http_timeout)
-            .build()
-            .map_err(|e| ConfigError::Invalid {
-                name: "CLERK_API_URL",
-                problem: format!("the HTTP client cannot be built ({e})"),
-                fix: "check the TLS setup of this machine",
-            })?;
+        let backend_api = backend_api(&config)?;
         let keys = match &config.jwt_key {
             Some(pem) => KeySource::Local(Arc::new(
                 DecodingKey::from_rsa_pem(pem.as_bytes()).expect("validated PEM key"),
             )),
             None => KeySource::Remote(Box::new(RemoteJwks::new(
-                http.clone(),
+                backend_api.clone(),
                 JwksSettings {
-                    url: format!("{}/v1/jwks", config.api_url.trim_end_matches('/')),
-                    secret_key: config.secret_key.clone(),
-                    api_version: config.api_version.clone(),
                     ttl: config.jwks_cache_ttl,
                     min_refetch_interval: config.jwks_min_refetch_interval,
                 },
@@ -76,7 +67,7 @@ impl Clerk {
         let inner = Inner {
             cookie_suffix: publishable_key.cookie_suffix(),
             verifier: Verifier::new(keys, options, DEFAULT_CAPACITY),
-            http,
+            backend_api,
             clerk_js_url: config.clerk_js_script_url(&publishable_key),
             clerk_ui_url: config.clerk_ui_script_url(&publishable_key),
             publishable_key,
@@ -117,17 +108,12 @@ impl Clerk {
         &self.inner.verifier
     }
 
-    /// The HTTP client for Backend API calls (timeout = `http_timeout`).
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.inner.http
-    }
-
-    /// `{api_url}/v1{path}`.
-    pub fn api_endpoint(&self, path: &str) -> String {
-        format!(
-            "{}/v1{path}",
-            self.inner.config.api_url.trim_end_matches('/')
-        )
+    /// The Backend API client built from this configuration (`secret_key`, `api_url`,
+    /// `api_version`, timeout `http_timeout`). Request authentication fetches the JWKS and
+    /// the handshake payload through it; clone it for your own calls (users, sessions, …),
+    /// which retry transient failures as described in [`backend_api`](crate::server::backend_api).
+    pub fn backend_api(&self) -> &BackendApi {
+        &self.inner.backend_api
     }
 
     /// Verifies a session token (e.g. from a WebSocket handshake).
@@ -152,4 +138,20 @@ impl Clerk {
             auth: auth.snapshot(),
         }
     }
+}
+
+/// The Backend API client of `config`; its settings were validated already, so an error
+/// here is an unusual URL, API version or secret key, named in the message.
+fn backend_api(config: &ClerkConfig) -> Result<BackendApi, ConfigError> {
+    BackendApi::new(BackendApiConfig {
+        api_url: config.api_url.clone(),
+        api_version: config.api_version.clone(),
+        timeout: config.http_timeout,
+        ..BackendApiConfig::new(config.secret_key.clone())
+    })
+    .map_err(|error| ConfigError::Invalid {
+        name: "CLERK_API_URL, CLERK_API_VERSION or CLERK_SECRET_KEY",
+        problem: error.to_string(),
+        fix: "correct the variable named in the message",
+    })
 }

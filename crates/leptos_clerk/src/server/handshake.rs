@@ -4,7 +4,6 @@
 
 use http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
-use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
@@ -153,18 +152,6 @@ pub fn fapi_base(proxy_url: Option<&str>, frontend_api: &str, request_url: &Url)
         Some(proxy) => format!("https://{}", proxy.trim_end_matches('/')),
         None => format!("https://{frontend_api}"),
     }
-}
-
-#[derive(Deserialize)]
-struct HandshakePayload {
-    directives: Vec<String>,
-}
-
-/// Parses a `GET /v1/clients/handshake_payload` body.
-pub fn parse_payload(body: &[u8]) -> Option<Vec<String>> {
-    serde_json::from_slice::<HandshakePayload>(body)
-        .ok()
-        .map(|p| p.directives)
 }
 
 /// The `handshake` directives of a verified legacy handshake token payload.

@@ -4,6 +4,9 @@
 //! The JWKS is cached for `jwks_cache_ttl` (5 min). An unknown `kid` or a stale
 //! cache triggers a refetch, at most once per `jwks_min_refetch_interval`;
 //! when the Backend API is down, the keys already cached keep working.
+//!
+//! Fetches go through the shared [`BackendApi`] client in a single attempt: the
+//! request being verified waits for the answer, so there is no retry or backoff.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -12,10 +15,8 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 
+use super::backend_api::{BackendApi, BackendApiError};
 use super::reasons::{TokenVerificationError, TokenVerificationErrorReason as Reason};
-
-/// The `User-Agent` of every Backend API call.
-pub const USER_AGENT: &str = concat!("leptos-clerk/", env!("CARGO_PKG_VERSION"));
 
 /// A source of RSA verification keys.
 pub enum KeySource {
@@ -35,15 +36,9 @@ impl KeySource {
     }
 }
 
-/// Settings of a [`RemoteJwks`].
+/// Cache settings of a [`RemoteJwks`].
 #[derive(Clone, Debug)]
 pub struct JwksSettings {
-    /// `{api_url}/v1/jwks`.
-    pub url: String,
-    /// Sent as `Authorization: Bearer …`.
-    pub secret_key: String,
-    /// Sent as `Clerk-API-Version`.
-    pub api_version: String,
     /// How long a fetched JWKS is fresh.
     pub ttl: Duration,
     /// Minimum time between two fetch attempts.
@@ -59,7 +54,7 @@ struct Cached {
 
 /// The cached JWKS of a Clerk instance.
 pub struct RemoteJwks {
-    client: reqwest::Client,
+    api: BackendApi,
     settings: JwksSettings,
     cached: RwLock<Cached>,
     fetching: tokio::sync::Mutex<()>,
@@ -74,10 +69,10 @@ struct Lookup {
 }
 
 impl RemoteJwks {
-    /// A JWKS cache that fetches with `client`.
-    pub fn new(client: reqwest::Client, settings: JwksSettings) -> Self {
+    /// A JWKS cache that fetches `GET /v1/jwks` through `api` (one attempt per fetch).
+    pub fn new(api: BackendApi, settings: JwksSettings) -> Self {
         RemoteJwks {
-            client,
+            api,
             settings,
             cached: RwLock::new(Cached::default()),
             fetching: tokio::sync::Mutex::new(()),
@@ -136,50 +131,41 @@ impl RemoteJwks {
     }
 
     async fn fetch(&self) -> Result<HashMap<String, Arc<DecodingKey>>, TokenVerificationError> {
-        let failed = |detail: String| {
-            TokenVerificationError::new(
-                Reason::RemoteJwkFailedToLoad,
-                format!(
-                    "Failed to load the JWKS from {}: {detail}. Check CLERK_SECRET_KEY and \
-                     CLERK_API_URL, or set CLERK_JWT_KEY for networkless verification.",
-                    self.settings.url
-                ),
-            )
-        };
-        let response = self
-            .client
-            .get(&self.settings.url)
-            .bearer_auth(&self.settings.secret_key)
-            .header("Clerk-API-Version", &self.settings.api_version)
-            .header(reqwest::header::USER_AGENT, USER_AGENT)
-            .send()
-            .await
-            .map_err(|e| failed(without_url(&e)))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(failed(format!("HTTP {status}")));
-        }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| failed(without_url(&e)))?;
-        parse_jwks(&body).ok_or_else(|| {
+        let invalid = || {
             TokenVerificationError::new(
                 Reason::RemoteJwkInvalid,
                 format!(
                     "The JWKS from {} is not a valid RSA key set.",
-                    self.settings.url
+                    self.api.jwks_url()
                 ),
             )
-        })
+        };
+        match self.api.jwks_once::<Jwks>().await {
+            Ok(jwks) => decoding_keys(jwks).ok_or_else(invalid),
+            Err(BackendApiError::MalformedResponse { .. }) => Err(invalid()),
+            Err(error) => Err(TokenVerificationError::new(
+                Reason::RemoteJwkFailedToLoad,
+                format!(
+                    "Failed to load the JWKS from {}: {}. Check CLERK_SECRET_KEY and \
+                     CLERK_API_URL, or set CLERK_JWT_KEY for networkless verification.",
+                    self.api.jwks_url(),
+                    failure(&error)
+                ),
+            )),
+        }
     }
 }
 
-fn without_url(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        "the request timed out".into()
-    } else {
-        error.to_string()
+/// What went wrong, in a few words (the message around it names the fix).
+fn failure(error: &BackendApiError) -> String {
+    match (error, error.status()) {
+        (BackendApiError::Timeout(_), _) => "the request timed out".into(),
+        (BackendApiError::Connection(cause), _) => format!("the connection failed ({cause})"),
+        (_, Some(status)) => match error.trace_id() {
+            Some(trace_id) => format!("HTTP {status} (clerk_trace_id {trace_id})"),
+            None => format!("HTTP {status}"),
+        },
+        (_, None) => error.to_string(),
     }
 }
 
@@ -217,7 +203,11 @@ struct Jwk {
 
 /// Parses `{"keys":[{kid,kty:"RSA",n,e}]}`; `None` if malformed or empty.
 pub fn parse_jwks(body: &[u8]) -> Option<HashMap<String, Arc<DecodingKey>>> {
-    let jwks: Jwks = serde_json::from_slice(body).ok()?;
+    decoding_keys(serde_json::from_slice(body).ok()?)
+}
+
+/// The RSA keys of `jwks` by `kid`; `None` if it has none.
+fn decoding_keys(jwks: Jwks) -> Option<HashMap<String, Arc<DecodingKey>>> {
     let keys: HashMap<_, _> = jwks
         .keys
         .into_iter()

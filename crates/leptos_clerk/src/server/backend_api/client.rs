@@ -22,6 +22,16 @@ const BASE_BACKOFF: Duration = Duration::from_millis(250);
 /// Longest computed backoff step (a server's `Retry-After` may ask for more).
 const MAX_BACKOFF: Duration = Duration::from_secs(4);
 
+/// Whether a failed call may be sent again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// Idempotent calls (GET, DELETE) are repeated after transient failures, with backoff.
+    IfIdempotent,
+    /// One attempt only: for calls made while a page request waits, which must not sit
+    /// through backoff.
+    Never,
+}
+
 /// A typed client for Clerk's Backend API. Cheap to clone (the connection pool is shared).
 ///
 /// `Debug` never shows the secret key.
@@ -141,32 +151,23 @@ impl BackendApi {
         SessionsApi::new(self)
     }
 
-    /// The instance's public signing keys (`GET /v1/jwks`), for verifying session tokens.
-    pub async fn jwks(&self) -> Result<jsonwebtoken::jwk::JwkSet, BackendApiError> {
-        self.execute(ApiRequest::new(Method::GET, ["jwks"])).await
-    }
-
-    /// The `Set-Cookie` directives of a handshake (`GET /v1/clients/handshake_payload`).
-    pub async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, BackendApiError> {
-        #[derive(serde::Deserialize)]
-        struct HandshakePayload {
-            #[serde(default)]
-            directives: Vec<String>,
-        }
-        require_non_empty("nonce", nonce)?;
-        let request = ApiRequest::new(Method::GET, ["clients", "handshake_payload"])
-            .query(vec![("nonce", nonce.to_owned())]);
-        let payload: HandshakePayload = self.execute(request).await?;
-        Ok(payload.directives)
-    }
-
     /// Sends `request`, retrying idempotent ones (GET, DELETE) after transient failures.
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         request: ApiRequest,
     ) -> Result<T, BackendApiError> {
+        self.execute_with(request, Retry::IfIdempotent).await
+    }
+
+    /// Sends `request` under the given retry policy.
+    pub(crate) async fn execute_with<T: DeserializeOwned>(
+        &self,
+        request: ApiRequest,
+        retry: Retry,
+    ) -> Result<T, BackendApiError> {
         let url = self.url(&request.segments);
-        let idempotent = matches!(request.method, Method::GET | Method::DELETE);
+        let retryable =
+            retry == Retry::IfIdempotent && matches!(request.method, Method::GET | Method::DELETE);
         let config = &self.inner.config;
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
@@ -175,7 +176,7 @@ impl BackendApi {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            if !idempotent || attempt >= config.max_retries || !error.is_transient() {
+            if !retryable || attempt >= config.max_retries || !error.is_transient() {
                 return Err(error);
             }
             let wait = error.retry_after().unwrap_or_else(|| backoff(attempt));

@@ -20,7 +20,13 @@
 //! exponential backoff after 429 (honouring `Retry-After`), 500/502/503/504, timeouts and
 //! connection failures, within [`BackendApiConfig::max_retries`] and
 //! [`BackendApiConfig::max_retry_wait`]; POST and PATCH are never retried.
+//!
+//! [`Clerk`](crate::server::Clerk) builds one client from its `ClerkConfig`
+//! ([`Clerk::backend_api`](crate::server::Clerk::backend_api)); request authentication uses the
+//! same client for the JWKS and the handshake payload, but in a single attempt, so that a page
+//! request never waits for backoff.
 
+mod auth_endpoints;
 mod client;
 mod config;
 mod error;
