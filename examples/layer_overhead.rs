@@ -1,5 +1,6 @@
-//! Serves the app's SSR home page twice on loopback, for `scripts/bench.sh` (wrk): once behind
-//! the Clerk layer, once without it, so the difference is the layer's cost per request.
+//! Serves the app's SSR home page on loopback, for `scripts/bench.sh` (wrk): behind the Clerk
+//! layer, and without it for a signed-out and a signed-in visitor, so the difference between a
+//! layered page and the same page without the layer is the layer's cost per request.
 //!
 //! ```text
 //! cargo run --release --example layer_overhead --features ssr
@@ -8,10 +9,11 @@
 //! The layered router uses a production-type configuration: a `pk_live_` key for a test
 //! Frontend API host, an `sk_live_` secret and the test-only fixture public key as `jwt_key`,
 //! so tokens are verified without any network call and no handshake ever happens. The
-//! layer-less router provides the signed-out `ClerkState` computed once at start-up as Leptos
-//! context, so its HTML is byte for byte the signed-out page of the layered router.
+//! layer-less routers provide a `ClerkState` computed once at start-up as Leptos context — the
+//! signed-out one, and the signed-in one of the bench token — so their HTML is byte for byte the
+//! signed-out and the signed-in page of the layered router.
 //!
-//! Prints `key=value` lines on stdout (the two URLs, a valid RS256 session token for the
+//! Prints `key=value` lines on stdout (the three URLs, a valid RS256 session token for the
 //! `__session` cookie or an `Authorization: Bearer` header, and the `__client_uat` value), then
 //! serves until killed or until `BENCH_SERVER_SECS` (default 600) have passed.
 //!
@@ -103,7 +105,8 @@ fn pages(options: &LeptosOptions, provide: impl Fn() + Clone + Send + Sync + 'st
         .with_state(options.clone())
 }
 
-/// One request of a scenario: `a` = no layer; `b` signed out, `c` cookie, `d` Bearer (layer).
+/// One request of a scenario: `a` = no layer, signed out; `b` signed out, `c` cookie, `d` Bearer
+/// (layer); `e` = no layer, signed in (with the cookies of `c`).
 fn request(scenario: char, fixture: &Fixture) -> Request<Body> {
     let Fixture {
         host,
@@ -115,7 +118,8 @@ fn request(scenario: char, fixture: &Fixture) -> Request<Body> {
         .header("host", host)
         .header("accept", "text/html");
     let builder = match scenario {
-        'c' => builder.header(
+        // A signed-in browser sends its cookies whether or not the server checks them.
+        'c' | 'e' => builder.header(
             "cookie",
             format!("__client_uat={client_uat}; __session={token}"),
         ),
@@ -132,53 +136,114 @@ struct Fixture {
     client_uat: i64,
 }
 
-const SCENARIOS: [char; 4] = ['a', 'b', 'c', 'd'];
+const SCENARIOS: [char; 5] = ['a', 'b', 'c', 'd', 'e'];
+
+/// The scenarios served without the layer (the baselines).
+fn is_baseline(scenario: char) -> bool {
+    matches!(scenario, 'a' | 'e')
+}
+
+/// The routers of one measurement: without the layer (signed out and signed in) and with it.
+struct Routers<'a> {
+    plain: &'a Router,
+    plain_signed_in: &'a Router,
+    layered: &'a Router,
+}
+
+impl Routers<'_> {
+    fn of(&self, scenario: char) -> &Router {
+        match scenario {
+            'a' => self.plain,
+            'e' => self.plain_signed_in,
+            _ => self.layered,
+        }
+    }
+}
 
 /// Prints the fastest and the median batch's time per request (µs), as `kind scenario=…`.
 fn print_samples(kind: &str, scenario: char, mut samples: Vec<f64>) {
     samples.sort_by(f64::total_cmp);
-    let (min, median) = (samples[0], samples[samples.len() / 2]);
+    let (min, median) = (samples[0], median(&samples));
     println!("{kind} scenario={scenario} us_min={min:.2} us_median={median:.2}");
 }
 
-/// Sends `rounds` interleaved batches of `batch` requests per scenario through `plain` (a) or
-/// `layered` (b–d), reading every body to its end (the SSR render streams).
-async fn measure_routers(
-    kind: &str,
-    (plain, layered): (&Router, &Router),
-    fixture: &Fixture,
-    (rounds, batch): (usize, usize),
-) {
-    let mut micros = vec![Vec::new(); SCENARIOS.len()];
-    for round in 0..=rounds {
-        for (i, &scenario) in SCENARIOS.iter().enumerate() {
-            let router = if scenario == 'a' { plain } else { layered };
+/// The median of sorted `samples`.
+fn median(sorted: &[f64]) -> f64 {
+    sorted[sorted.len() / 2]
+}
+
+/// The baseline a layered scenario is compared with: the same page without the layer.
+fn baseline_of(scenario: char) -> char {
+    if matches!(scenario, 'c' | 'd') {
+        'e'
+    } else {
+        'a'
+    }
+}
+
+/// Sends one request of every scenario per iteration (the order rotating from one iteration
+/// to the next), `iterations` times after as many warm-up iterations as a tenth of that,
+/// reading every body to its end (the SSR render streams). Prints per scenario the fastest and
+/// the median time per request (µs) and, for b–d, the median of the paired differences with
+/// the baseline's request of the same iteration (`diff_us`): load from outside the process
+/// drifts slowly, so it hits both requests of a pair alike and the difference keeps the
+/// layer's own cost.
+async fn measure_routers(kind: &str, routers: &Routers<'_>, fixture: &Fixture, iterations: usize) {
+    let warm_up = iterations / 10;
+    let mut micros = vec![Vec::with_capacity(iterations); SCENARIOS.len()];
+    for iteration in 0..warm_up + iterations {
+        for offset in 0..SCENARIOS.len() {
+            let index = (iteration + offset) % SCENARIOS.len();
+            let scenario = SCENARIOS[index];
             let started = Instant::now();
-            for _ in 0..batch {
-                let request = request(scenario, fixture);
-                let response = router.clone().oneshot(request).await.expect("infallible");
-                assert!(
-                    response.status().is_success(),
-                    "{kind} {scenario}: not a 200"
-                );
-                to_bytes(response.into_body(), usize::MAX)
-                    .await
-                    .expect("the body streams to its end");
-            }
-            // Round 0 warms up (and fills the verified-token cache).
-            if round > 0 {
-                micros[i].push(started.elapsed().as_secs_f64() * 1e6 / batch as f64);
+            let response = routers
+                .of(scenario)
+                .clone()
+                .oneshot(request(scenario, fixture))
+                .await
+                .expect("infallible");
+            assert!(
+                response.status().is_success(),
+                "{kind} {scenario}: not a 200"
+            );
+            to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("the body streams to its end");
+            // The warm-up also fills the verified-token cache.
+            if iteration >= warm_up {
+                micros[index].push(started.elapsed().as_secs_f64() * 1e6);
             }
         }
     }
-    for (scenario, samples) in SCENARIOS.into_iter().zip(micros) {
-        print_samples(kind, scenario, samples);
+    let position = |scenario: char| {
+        SCENARIOS
+            .iter()
+            .position(|&s| s == scenario)
+            .expect("known")
+    };
+    for (index, &scenario) in SCENARIOS.iter().enumerate() {
+        let mut sorted = micros[index].clone();
+        sorted.sort_by(f64::total_cmp);
+        let (min, med) = (sorted[0], median(&sorted));
+        let mut line = format!("{kind} scenario={scenario} us_min={min:.2} us_median={med:.2}");
+        if !is_baseline(scenario) {
+            let base = baseline_of(scenario);
+            let mut diffs: Vec<f64> = micros[index]
+                .iter()
+                .zip(&micros[position(base)])
+                .map(|(run, baseline)| run - baseline)
+                .collect();
+            diffs.sort_by(f64::total_cmp);
+            line.push_str(&format!(" diff_us={:.2} vs={base}", median(&diffs)));
+        }
+        println!("{line}");
     }
 }
 
 /// Times `Clerk::authenticate_request` alone on the request heads of b–d.
 async fn measure_authenticate(clerk: &Clerk, fixture: &Fixture, (rounds, batch): (usize, usize)) {
-    let heads: Vec<_> = SCENARIOS[1..]
+    let layered: Vec<char> = SCENARIOS.into_iter().filter(|s| !is_baseline(*s)).collect();
+    let heads: Vec<_> = layered
         .iter()
         .map(|&scenario| request(scenario, fixture).into_parts().0)
         .collect();
@@ -194,24 +259,23 @@ async fn measure_authenticate(clerk: &Clerk, fixture: &Fixture, (rounds, batch):
             }
         }
     }
-    for (&scenario, samples) in SCENARIOS[1..].iter().zip(micros) {
+    for (&scenario, samples) in layered.iter().zip(micros) {
         print_samples("authenticate", scenario, samples);
     }
 }
 
 /// The in-process measurements: the page through both routers, the layer around a trivial
 /// handler (its own cost, without the page), and `authenticate_request` alone.
-async fn measure_in_process(plain: &Router, layered: &Router, clerk: &Clerk, fixture: &Fixture) {
-    measure_routers("page", (plain, layered), fixture, (40, 100)).await;
+async fn measure_in_process(pages: &Routers<'_>, clerk: &Clerk, fixture: &Fixture) {
+    measure_routers("page", pages, fixture, 4000).await;
     let trivial = Router::new().route("/", get(|| async { "ok" }));
     let trivial_layered = trivial.clone().layer(clerk.layer());
-    measure_routers(
-        "layer_only",
-        (&trivial, &trivial_layered),
-        fixture,
-        (40, 2000),
-    )
-    .await;
+    let trivial_routers = Routers {
+        plain: &trivial,
+        plain_signed_in: &trivial,
+        layered: &trivial_layered,
+    };
+    measure_routers("layer_only", &trivial_routers, fixture, 40_000).await;
     measure_authenticate(clerk, fixture, (40, 2000)).await;
 }
 
@@ -221,12 +285,27 @@ async fn serve(listener: TcpListener, app: Router) {
     }
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // In process, one thread: no wake-ups across worker threads blur the comparison.
+    let mut runtime = if std::env::args().any(|arg| arg == "--in-process") {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    runtime
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(run());
+}
+
+async fn run() {
     let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
     let plain_listener = TcpListener::bind(loopback).await.expect("bind 127.0.0.1:0");
+    let signed_in_listener = TcpListener::bind(loopback).await.expect("bind 127.0.0.1:0");
     let layered_listener = TcpListener::bind(loopback).await.expect("bind 127.0.0.1:0");
     let plain_addr = plain_listener.local_addr().expect("bound address");
+    let signed_in_addr = signed_in_listener.local_addr().expect("bound address");
     let layered_addr = layered_listener.local_addr().expect("bound address");
     let layered_origin = format!("http://{layered_addr}");
 
@@ -238,9 +317,19 @@ async fn main() {
 
     let iat = unix_now();
     let lifetime = env_secs("BENCH_TOKEN_LIFETIME_SECS", 3600) as i64;
-    println!("baseline_url=http://{plain_addr}/");
-    println!("layered_url={layered_origin}/");
     let token = session_token(&layered_origin, iat, lifetime);
+    // The signed-in page without the layer: the state the layer computes for this token,
+    // computed once here (a fresh Clerk, so the layered one starts with an empty token cache).
+    let claims = bench_clerk(&layered_origin)
+        .verify_token(&token)
+        .await
+        .expect("the bench token verifies");
+    let signed_in_state = clerk.clerk_state(&Auth::from_claims(claims, &token, true));
+    let plain_signed_in = pages(&options, move || provide_context(signed_in_state.clone()));
+
+    println!("baseline_url=http://{plain_addr}/");
+    println!("baseline_signed_in_url=http://{signed_in_addr}/");
+    println!("layered_url={layered_origin}/");
     println!("session_token={token}");
     println!("client_uat={iat}");
     println!("pid={}", std::process::id());
@@ -251,13 +340,19 @@ async fn main() {
             token,
             client_uat: iat,
         };
-        measure_in_process(&plain, &layered, &clerk, &fixture).await;
+        let routers = Routers {
+            plain: &plain,
+            plain_signed_in: &plain_signed_in,
+            layered: &layered,
+        };
+        measure_in_process(&routers, &clerk, &fixture).await;
         return;
     }
 
     let limit = Duration::from_secs(env_secs("BENCH_SERVER_SECS", 600));
     tokio::select! {
         _ = serve(plain_listener, plain) => {}
+        _ = serve(signed_in_listener, plain_signed_in) => {}
         _ = serve(layered_listener, layered) => {}
         _ = tokio::time::sleep(limit) => eprintln!("layer_overhead: {limit:?} passed, exiting"),
     }

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # bench.sh — what the Clerk layer costs per request (issue 4). Serves the app's SSR home page with
 #   and without the layer (examples/layer_overhead.rs, release build, 127.0.0.1 only) and loads it
-#   with wrk in four runs:
-#     a  no layer                     (the baseline; same signed-out HTML as b)
+#   with wrk in five runs:
+#     a  no layer, signed out         (the baseline of b; same HTML as b)
 #     b  layer, signed out            (no cookie)
 #     c  layer, signed in by cookie   (__session + __client_uat; the verified-token cache answers)
 #     d  layer, signed in by header   (Authorization: Bearer)
-#   then the same four cases in process (`layer_overhead --in-process`: no sockets, interleaved
-#   batches, plus the layer's own cost around a trivial handler and `authenticate_request` alone;
-#   far less disturbed by other load on the machine), then raw token verification
+#     e  no layer, signed in          (the baseline of c and d: the signed-in state computed once
+#                                      at start-up; same HTML as c and d; sends the cookies of c,
+#                                      as a signed-in browser does whether or not auth is on)
+#   A signed-in page renders more than a signed-out one (the user button, the greeting), so each
+#   layered run is compared with the same page without the layer; the report also shows c and d
+#   against a. Then the same cases in process (`layer_overhead --in-process`: no sockets, one
+#   request of each run in turn, overhead from the paired differences; plus the layer's own cost
+#   around a trivial handler and `authenticate_request` alone; far less disturbed by other load
+#   on the machine than wrk), then raw token verification
 #   (`cargo bench --bench verify`). Writes target/bench-report.md (req/s, p50/p99 latency,
-#   overhead of b/c/d vs a; target <= 5 %) and prints it, with the server's RSS.
+#   overhead of b/c/d vs their baseline; target <= 5 %) and prints it, with the server's RSS.
 #
 # Knobs (environment): BENCH_DURATION (wrk -d, default 10s), BENCH_CONNECTIONS (default 32),
-#   BENCH_THREADS (default 2), BENCH_ORDER (default "b a c d"), BENCH_ROUNDS (default 1; every
+#   BENCH_THREADS (default 2), BENCH_ORDER (default "b a c e d"), BENCH_ROUNDS (default 2; every
 #   other round runs the order reversed, and the summary averages the rounds).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,8 +28,8 @@ cd "$ROOT"
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
-read -r -a ORDER <<<"${BENCH_ORDER:-b a c d}"
-ROUNDS="${BENCH_ROUNDS:-1}"
+read -r -a ORDER <<<"${BENCH_ORDER:-b a c e d}"
+ROUNDS="${BENCH_ROUNDS:-2}"
 TARGET_OVERHEAD_PCT=5
 REPORT="$ROOT/target/bench-report.md"
 WORK="$(mktemp -d)"
@@ -58,14 +64,17 @@ done
 grep -q '^pid=' "$WORK/server.out" || die "the bench server did not start within 10 s"
 value() { sed -n "s/^$1=//p" "$WORK/server.out"; }
 BASELINE_URL="$(value baseline_url)"
+SIGNED_IN_BASELINE_URL="$(value baseline_signed_in_url)"
 LAYERED_URL="$(value layered_url)"
 TOKEN="$(value session_token)"
 CLIENT_UAT="$(value client_uat)"
-case "$BASELINE_URL$LAYERED_URL" in
-  http://127.0.0.1:*http://127.0.0.1:*) ;;
-  *) die "the bench server must listen on 127.0.0.1 only (got $BASELINE_URL, $LAYERED_URL)" ;;
-esac
-echo "    baseline: $BASELINE_URL  layered: $LAYERED_URL  (pid $SERVER_PID)"
+for url in "$BASELINE_URL" "$SIGNED_IN_BASELINE_URL" "$LAYERED_URL"; do
+  case "$url" in
+    http://127.0.0.1:*) ;;
+    *) die "the bench server must listen on 127.0.0.1 only (got '$url')" ;;
+  esac
+done
+echo "    baselines: $BASELINE_URL (signed out), $SIGNED_IN_BASELINE_URL (signed in)  layered: $LAYERED_URL  (pid $SERVER_PID)"
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
 peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status"; }
 RSS_IDLE="$(rss_kib)"
@@ -74,29 +83,39 @@ RSS_IDLE="$(rss_kib)"
 ACCEPT="Accept: text/html"
 COOKIE="Cookie: __client_uat=$CLIENT_UAT; __session=$TOKEN"
 BEARER="Authorization: Bearer $TOKEN"
-url_of() { [ "$1" = a ] && echo "$BASELINE_URL" || echo "$LAYERED_URL"; }
+url_of() {
+  case "$1" in
+    a) echo "$BASELINE_URL" ;;
+    e) echo "$SIGNED_IN_BASELINE_URL" ;;
+    *) echo "$LAYERED_URL" ;;
+  esac
+}
+# The run a layered run is compared with: the same page without the layer.
+baseline_of() { case "$1" in c | d) echo e ;; *) echo a ;; esac; }
 header_of() {
   case "$1" in
-    c) echo "$COOKIE" ;;
+    c | e) echo "$COOKIE" ;;
     d) echo "$BEARER" ;;
     *) echo "$ACCEPT" ;;
   esac
 }
 label_of() {
   case "$1" in
-    a) echo "a: no layer" ;;
+    a) echo "a: no layer, signed out" ;;
     b) echo "b: layer, signed out" ;;
     c) echo "c: layer, signed in (cookie)" ;;
     d) echo "d: layer, signed in (Bearer)" ;;
+    e) echo "e: no layer, signed in (cookies of c)" ;;
   esac
 }
-expected_of() { case "$1" in c | d) echo "You are signed in" ;; *) echo "You are signed out" ;; esac; }
+expected_of() { case "$1" in c | d | e) echo "You are signed in" ;; *) echo "You are signed out" ;; esac; }
+SCENARIOS=(a b c d e)
 
 # A run is only worth timing if it renders what it claims: one request per scenario first
 # (this also fills the verified-token cache for c and d).
 say "checking each scenario once"
 declare -A BYTES
-for s in a b c d; do
+for s in "${SCENARIOS[@]}"; do
   curl -sS --max-time 10 -o "$WORK/$s.html" -D "$WORK/$s.headers" \
     -H "$ACCEPT" -H "$(header_of "$s")" "$(url_of "$s")"
   grep -q '^HTTP/1.1 200' "$WORK/$s.headers" || die "$(label_of "$s"): not a 200: $(head -1 "$WORK/$s.headers")"
@@ -105,10 +124,13 @@ for s in a b c d; do
   status=$(sed -n 's/^x-clerk-auth-status: *//Ip' "$WORK/$s.headers" | tr -d '\r')
   echo "    $(label_of "$s"): 200, ${BYTES[$s]} bytes, x-clerk-auth-status: ${status:-none}"
 done
-# Leptos writes a fresh nonce into every page; apart from it, a and b must be the same HTML.
+# Leptos writes a fresh nonce into every page; apart from it, each layered page must be the same
+# HTML as its baseline.
 without_nonce() { sed -E 's/(crossorigin|nonce)="[A-Za-z0-9_-]{22}"/\1=""/g' "$1"; }
-cmp -s <(without_nonce "$WORK/a.html") <(without_nonce "$WORK/b.html") \
-  || die "the baseline page differs from the layered signed-out page"
+for s in b c d; do
+  cmp -s <(without_nonce "$WORK/$(baseline_of "$s").html") <(without_nonce "$WORK/$s.html") \
+    || die "$(label_of "$s"): the page differs from its baseline ($(label_of "$(baseline_of "$s")"))"
+done
 
 # wrk latency as milliseconds.
 to_ms() {
@@ -134,6 +156,11 @@ run() {
   echo "$s $round $rps $p50 $p99 $bad" >>"$WORK/runs"
 }
 
+# Warm-up (not recorded): the first seconds after start-up run slower, whichever run is first.
+say "warm-up: 2 s of every run"
+for s in "${SCENARIOS[@]}"; do
+  timeout 60 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "$ACCEPT" -H "$(header_of "$s")" "$(url_of "$s")" >/dev/null
+done
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
   if [ $((round % 2)) -eq 1 ]; then sequence=("${ORDER[@]}"); else
@@ -162,51 +189,71 @@ cat "$WORK/verify.txt"
 mkdir -p "$(dirname "$REPORT")"
 # mean SCENARIO COLUMN: the mean of a column of $WORK/runs over the rounds.
 mean() { awk -v s="$1" -v c="$2" '$1 == s {t += $c; n++} END {printf "%.2f", t / n}' "$WORK/runs"; }
-RPS_A="$(mean a 3)"
+# spread: per run, (max − min) / mean of req/s over the rounds.
+spread() {
+  awk '{ n[$1]++; t[$1] += $3; if (!($1 in lo) || $3 < lo[$1]) lo[$1] = $3; if ($3 > hi[$1]) hi[$1] = $3 }
+    END { for (s in n) printf "%s %.1f %%; ", s, (hi[s] - lo[s]) / (t[s] / n[s]) * 100 }' "$WORK/runs" | sed 's/; $//'
+}
+# overhead BASE RUN: (BASE − RUN) / BASE as a signed percentage, judged against the target.
+overhead() {
+  awk -v a="$1" -v x="$2" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
+    o = (a - x) / a * 100; printf "%+.1f %% (%s)", o, (o <= t ? "ok" : "over " t " %") }'
+}
 {
   echo "# Clerk layer overhead"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, load average before the runs: $LOAD_BEFORE."
   echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION against the app's SSR home page on 127.0.0.1; order ${ORDER[*]}, $ROUNDS round(s) (even rounds reversed); means over rounds."
   echo
-  echo "| run | page bytes | req/s | p50 ms | p99 ms | errors | overhead vs a |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  for s in a b c d; do
+  echo "| run | page bytes | req/s | p50 ms | p99 ms | errors | overhead vs the same page without the layer | vs a |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for s in a b c d e; do
     rps="$(mean "$s" 3)"
-    overhead="—"
-    if [ "$s" != a ]; then
-      overhead=$(awk -v a="$RPS_A" -v x="$rps" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
-        o = (a - x) / a * 100; printf "%+.1f %% (%s)", o, (o <= t ? "ok" : "over " t " %") }')
-    fi
-    echo "| $(label_of "$s") | ${BYTES[$s]} | $rps | $(mean "$s" 4) | $(mean "$s" 5) | $(awk -v s="$s" '$1 == s {n += $6} END {print n + 0}' "$WORK/runs") | $overhead |"
+    own="—" vs_a="—"
+    case "$s" in
+      b | c | d)
+        base="$(baseline_of "$s")"
+        own="$(overhead "$(mean "$base" 3)" "$rps") vs $base"
+        vs_a=$(awk -v a="$(mean a 3)" -v x="$rps" 'BEGIN { printf "%+.1f %%", (a - x) / a * 100 }')
+        ;;
+    esac
+    echo "| $(label_of "$s") | ${BYTES[$s]} | $rps | $(mean "$s" 4) | $(mean "$s" 5) | $(awk -v s="$s" '$1 == s {n += $6} END {print n + 0}' "$WORK/runs") | $own | $vs_a |"
   done
   echo
-  echo "Overhead = (req/s of a − req/s of the run) / req/s of a; target ≤ $TARGET_OVERHEAD_PCT %."
-  echo "Server RSS (both routers, one process): idle $((RSS_IDLE / 1024)) MiB, after the runs $((RSS_AFTER / 1024)) MiB, peak $((RSS_PEAK / 1024)) MiB."
+  echo "Overhead = (req/s of the baseline − req/s of the run) / req/s of the baseline; target ≤ $TARGET_OVERHEAD_PCT %."
+  echo "Spread between rounds of the same run (max − min over mean), the noise floor of this table: $(spread)."
+  echo "The baseline of b is a (signed out), of c and d it is e (the same signed-in page, its Clerk"
+  echo "state computed once at start-up, the request carrying the cookies of c). \"vs a\" adds the cost of rendering the signed-in page."
+  echo "Server RSS (three routers, one process): idle $((RSS_IDLE / 1024)) MiB, after the runs $((RSS_AFTER / 1024)) MiB, peak $((RSS_PEAK / 1024)) MiB."
   echo
-  echo "## In-process (no sockets, no wrk; 40 interleaved rounds per run, fastest batch)"
+  echo "## In-process (no sockets, no wrk; one request per run in turn, paired differences)"
   echo
-  echo "Less disturbed by other load on the machine than wrk. page: the SSR page through each"
-  echo "router (100 renders a batch). layer only: the layer around a handler returning \"ok\""
-  echo "(2000 requests a batch), minus the same handler without it. authenticate:"
-  echo "Clerk::authenticate_request alone. Share of page = layer-only cost / page time of a."
+  echo "Far less disturbed by other load on the machine than wrk. page: the SSR page through each"
+  echo "router, 4000 requests per run, one of each run in turn; overhead = the median of the"
+  echo "differences between a run's request and its baseline's request of the same turn, over the"
+  echo "baseline's median. layer only: the same with the layer around a handler returning \"ok\""
+  echo "(40000 turns), the median paired difference with the bare handler. authenticate:"
+  echo "Clerk::authenticate_request alone (fastest of 40 batches). Share of page = layer-only"
+  echo "cost / the baseline page's median."
   echo
-  echo "| run | page µs (fastest) | page µs (median) | page overhead vs a | layer only µs | authenticate µs | share of page |"
+  echo "| run | page µs (median) | page µs (fastest) | page overhead (paired) | layer only µs | authenticate µs | share of page |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-  us_of() { sed -n "s/^$1 scenario=$2 .*$3=\([0-9.]*\).*/\1/p" "$WORK/in-process.out"; }
-  page_a="$(us_of page a us_min)"
-  trivial_a="$(us_of layer_only a us_min)"
-  for s in a b c d; do
+  field() { sed -n "s/^$1 scenario=$2 .*$3=\([0-9.-]*\).*/\1/p" "$WORK/in-process.out"; }
+  for s in a b c d e; do
     overhead="—" layer="—" auth="—" share="—"
-    if [ "$s" != a ]; then
-      overhead=$(awk -v a="$page_a" -v x="$(us_of page "$s" us_min)" 'BEGIN {
-        printf "%+.1f %%", (x - a) / a * 100 }')
-      layer=$(awk -v a="$trivial_a" -v x="$(us_of layer_only "$s" us_min)" 'BEGIN { printf "%.2f", x - a }')
-      auth="$(us_of authenticate "$s" us_min)"
-      share=$(awk -v l="$layer" -v p="$page_a" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
-        o = l / p * 100; printf "%.1f %% (%s)", o, (o <= t ? "ok" : "over " t " %") }')
-    fi
-    echo "| $(label_of "$s") | $(us_of page "$s" us_min) | $(us_of page "$s" us_median) | $overhead | $layer | $auth | $share |"
+    case "$s" in
+      b | c | d)
+        base="$(baseline_of "$s")"
+        page_base="$(field page "$base" us_median)"
+        overhead=$(awk -v d="$(field page "$s" diff_us)" -v a="$page_base" -v b="$base" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
+          o = d / a * 100; printf "%+.1f %% vs %s (%s)", o, b, (o <= t ? "ok" : "over " t " %") }')
+        layer="$(field layer_only "$s" diff_us)"
+        auth="$(field authenticate "$s" us_min)"
+        share=$(awk -v l="$layer" -v p="$page_base" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
+          o = l / p * 100; printf "%.1f %% (%s)", o, (o <= t ? "ok" : "over " t " %") }')
+        ;;
+    esac
+    echo "| $(label_of "$s") | $(field page "$s" us_median) | $(field page "$s" us_min) | $overhead | $layer | $auth | $share |"
   done
   echo
   echo "## Token verification, one core (cargo bench -p leptos_clerk --features ssr --bench verify)"

@@ -152,9 +152,13 @@ pub(crate) fn page_state() -> Option<ClerkState> {
     if let Some(state) = use_context::<ClerkState>() {
         return Some(state);
     }
+    // Read in place: `use_context` would copy the whole request head.
     #[cfg(feature = "ssr")]
-    if let Some(parts) = use_context::<http::request::Parts>() {
-        return parts.extensions.get::<ClerkState>().cloned();
+    if let Some(state) = with_context::<http::request::Parts, _>(|parts| {
+        let state = parts.extensions.get::<std::sync::Arc<ClerkState>>()?;
+        Some(ClerkState::clone(state))
+    }) {
+        return state;
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     return state_from_document();

@@ -49,7 +49,8 @@ fn signed_in(role: &str) -> AuthSnapshot {
 fn render<V: IntoView + 'static>(state: Option<ClerkState>, view: impl FnOnce() -> V) -> String {
     let mut request = http::Request::builder().uri("/").body(()).unwrap();
     if let Some(state) = state {
-        request.extensions_mut().insert(state);
+        // Shared, as the layer inserts it.
+        request.extensions_mut().insert(std::sync::Arc::new(state));
     }
     let (parts, ()) = request.into_parts();
     let owner = Owner::new();
@@ -292,7 +293,7 @@ fn hooks_outside_the_provider_do_not_panic() {
 fn a_rendered_page_can_be_dropped_on_another_thread() {
     let (parts, ()) = http::Request::builder()
         .uri("/")
-        .extension(state(signed_in("org:admin")))
+        .extension(std::sync::Arc::new(state(signed_in("org:admin"))))
         .body(())
         .unwrap()
         .into_parts();

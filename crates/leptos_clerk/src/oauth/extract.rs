@@ -94,15 +94,15 @@ pub fn require_oauth_user_from_parts<U: DeserializeOwned>(
 /// The signed-in app user inside a Leptos server function or SSR (reads the
 /// `http::request::Parts` leptos_axum provides); `Ok(None)` when signed out.
 pub fn oauth_user<U: DeserializeOwned>() -> Result<Option<U>, OAuthRejection> {
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(OAuthRejection::NoRequestContext)?;
-    oauth_user_from_parts(&parts)
+    leptos::prelude::with_context::<Parts, _>(oauth_user_from_parts::<U>)
+        .unwrap_or(Err(OAuthRejection::NoRequestContext))
 }
 
 /// The signed-in app user for a protected page or server function. On
 /// [`OAuthRejection::SignInRequired`] call `leptos_axum::redirect(login_url)`.
 pub fn require_oauth_user<U: DeserializeOwned>() -> Result<U, OAuthRejection> {
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(OAuthRejection::NoRequestContext)?;
-    require_oauth_user_from_parts(&parts)
+    leptos::prelude::with_context::<Parts, _>(require_oauth_user_from_parts::<U>)
+        .unwrap_or(Err(OAuthRejection::NoRequestContext))
 }
 
 /// Extractor for the signed-in app user; rejects with 401 when signed out.

@@ -46,7 +46,16 @@ impl Auth {
         token: &str,
         treat_pending_as_signed_out: bool,
     ) -> Self {
-        let token = Some(Arc::from(token));
+        Auth::from_shared_token(claims, Arc::from(token), treat_pending_as_signed_out)
+    }
+
+    /// [`Auth::from_claims`] without copying the token again.
+    pub(crate) fn from_shared_token(
+        claims: Arc<SessionClaims>,
+        token: Arc<str>,
+        treat_pending_as_signed_out: bool,
+    ) -> Self {
+        let token = Some(token);
         if treat_pending_as_signed_out && claims.sts.as_deref() == Some("pending") {
             return Auth {
                 pending: Some(claims),

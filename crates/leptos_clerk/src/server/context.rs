@@ -12,6 +12,8 @@
 //! }
 //! ```
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -83,44 +85,42 @@ impl IntoResponse for AuthError {
 
 /// The [`Auth`] of a request that went through the layer.
 pub fn auth_from_parts(parts: &Parts) -> Result<Auth, AuthError> {
-    parts
-        .extensions
-        .get::<Auth>()
-        .cloned()
-        .ok_or(AuthError::LayerMissing)
+    layer_extension::<Auth>(parts)
 }
 
 /// The [`Auth`] of the current request, for `#[server]` functions and SSR.
 pub fn get_auth() -> Result<Auth, AuthError> {
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(AuthError::NoRequest)?;
-    auth_from_parts(&parts)
+    with_request(auth_from_parts)
+}
+
+/// Runs `read` on the request head leptos_axum provides, without copying it.
+fn with_request<T>(read: impl FnOnce(&Parts) -> Result<T, AuthError>) -> Result<T, AuthError> {
+    leptos::prelude::with_context::<Parts, _>(read).unwrap_or(Err(AuthError::NoRequest))
+}
+
+/// The request extension `T` the layer inserted.
+fn layer_extension<T: Clone + Send + Sync + 'static>(parts: &Parts) -> Result<T, AuthError> {
+    parts
+        .extensions
+        .get::<T>()
+        .cloned()
+        .ok_or(AuthError::LayerMissing)
 }
 
 /// The shared [`Clerk`] handle of the current request.
 pub fn get_clerk() -> Result<Clerk, AuthError> {
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(AuthError::NoRequest)?;
-    parts
-        .extensions
-        .get::<Clerk>()
-        .cloned()
-        .ok_or(AuthError::LayerMissing)
+    with_request(layer_extension::<Clerk>)
 }
 
 /// The [`ClerkState`] of the current request, to render into the page.
 pub fn get_clerk_state() -> Result<ClerkState, AuthError> {
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(AuthError::NoRequest)?;
-    parts
-        .extensions
-        .get::<ClerkState>()
-        .cloned()
-        .ok_or(AuthError::LayerMissing)
+    with_request(|parts| layer_extension::<Arc<ClerkState>>(parts).map(Arc::unwrap_or_clone))
 }
 
 /// A signed-in [`Auth`], or [`AuthError::SignedOut`] (page loads: redirect to
 /// the sign-in URL) / [`AuthError::Unauthenticated`] (server functions, API).
 pub fn require_auth() -> Result<Auth, AuthError> {
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(AuthError::NoRequest)?;
-    require_auth_from_parts(&parts)
+    with_request(require_auth_from_parts)
 }
 
 /// [`require_auth`] for a given request head.

@@ -1,7 +1,7 @@
 //! Reading Clerk's cookies from the `Cookie` header(s), with the suffixed
 //! names (`__session_<suffix>`) and Clerk's rules for which set to trust.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use http::HeaderMap;
 use percent_encoding::percent_decode_str;
@@ -25,14 +25,14 @@ pub const REDIRECT_COUNT: &str = "__clerk_redirect_count";
 /// Most cookies read from one request (the rest are ignored).
 const MAX_COOKIES: usize = 256;
 
-/// All cookies of a request by name; the first occurrence of a name wins and
-/// values are percent-decoded.
+/// All cookies of a request by name, borrowed from its `Cookie` header(s); the
+/// first occurrence of a name wins and values are percent-decoded.
 #[derive(Clone, Debug, Default)]
-pub struct CookieJar(HashMap<String, String>);
+pub struct CookieJar<'a>(Vec<(&'a str, Cow<'a, str>)>);
 
-impl CookieJar {
+impl<'a> CookieJar<'a> {
     /// Parses every `Cookie` header.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
+    pub fn from_headers(headers: &'a HeaderMap) -> Self {
         let mut jar = CookieJar::default();
         for header in headers.get_all(http::header::COOKIE) {
             if let Ok(header) = header.to_str() {
@@ -43,13 +43,13 @@ impl CookieJar {
     }
 
     /// Parses one `Cookie` header value (`a=1; b=2`).
-    pub fn parse(header: &str) -> Self {
+    pub fn parse(header: &'a str) -> Self {
         let mut jar = CookieJar::default();
         jar.add_header(header);
         jar
     }
 
-    fn add_header(&mut self, header: &str) {
+    fn add_header(&mut self, header: &'a str) {
         for pair in header.split(';') {
             if self.0.len() >= MAX_COOKIES {
                 return;
@@ -58,25 +58,26 @@ impl CookieJar {
                 continue;
             };
             let name = name.trim();
-            if name.is_empty() || self.0.contains_key(name) {
+            if name.is_empty() || self.0.iter().any(|(known, _)| *known == name) {
                 continue;
             }
             let value = value.trim().trim_matches('"');
-            // Session tokens never contain `%`: skip the decoder's copy and UTF-8 re-check.
+            // Session tokens never contain `%`: borrowed as they are, no copy.
             let value = if value.contains('%') {
-                percent_decode_str(value).decode_utf8_lossy().into_owned()
+                Cow::Owned(percent_decode_str(value).decode_utf8_lossy().into_owned())
             } else {
-                value.to_owned()
+                Cow::Borrowed(value)
             };
-            self.0.insert(name.to_owned(), value);
+            self.0.push((name, value));
         }
     }
 
     /// A cookie by name (empty values count as absent).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
-            .get(name)
-            .map(String::as_str)
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, value)| value.as_ref())
             .filter(|v| !v.is_empty())
     }
 }
@@ -106,7 +107,7 @@ impl ClerkCookies {
     /// Reads Clerk's cookies from `jar`. `frontend_api` is the real Frontend API
     /// host of the publishable key, `now` the current time in seconds.
     pub fn read(
-        jar: &CookieJar,
+        jar: &CookieJar<'_>,
         suffix: &str,
         frontend_api: &str,
         instance: InstanceType,
@@ -145,7 +146,7 @@ struct CookieSetChoice {
 
 /// Clerk's `usesSuffixedCookies` decision.
 fn choose_cookie_set(
-    jar: &CookieJar,
+    jar: &CookieJar<'_>,
     suffix: &str,
     frontend_api: &str,
     instance: InstanceType,

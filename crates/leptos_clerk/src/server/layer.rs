@@ -2,12 +2,13 @@
 //!
 //! One authenticate pass per request. The layer never rejects a request by
 //! itself: it only answers the handshake 307 itself; everything else reaches
-//! the app with [`Auth`], [`ClerkState`] and [`Clerk`] in the request
+//! the app with [`Auth`], `Arc<`[`ClerkState`]`>` and [`Clerk`] in the request
 //! extensions, and the response gets the `x-clerk-auth-*` and `Set-Cookie`
 //! headers of the pass.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
@@ -79,9 +80,10 @@ where
                 return Ok(response);
             }
             let auth = state.to_auth(clerk.config().treat_pending_as_signed_out);
-            let clerk_state: ClerkState = clerk.clerk_state(&auth);
+            // Shared: leptos_axum copies the request head (extensions included) per page.
+            let clerk_state = Arc::new(clerk.clerk_state(&auth));
             parts.extensions.insert::<Auth>(auth);
-            parts.extensions.insert::<ClerkState>(clerk_state);
+            parts.extensions.insert::<Arc<ClerkState>>(clerk_state);
             parts.extensions.insert::<Clerk>(clerk);
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
             let headers = response.headers_mut();

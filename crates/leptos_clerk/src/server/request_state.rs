@@ -41,8 +41,8 @@ pub struct RequestState {
     pub reason: Option<AuthReason>,
     /// Details for developers (also in `x-clerk-auth-message`).
     pub message: Option<String>,
-    /// The verified session token.
-    pub token: Option<String>,
+    /// The verified session token (shared with the [`Auth`] made from this state).
+    pub token: Option<Arc<str>>,
     /// Its claims.
     pub claims: Option<Arc<SessionClaims>>,
     /// Headers for the response: `x-clerk-auth-*`, `Set-Cookie`, `Location`…
@@ -84,7 +84,7 @@ impl RequestState {
 
     pub(super) fn signed_in(claims: Arc<SessionClaims>, token: &str, headers: HeaderMap) -> Self {
         let mut state = RequestState::new(AuthStatus::SignedIn, None, None, headers);
-        state.token = Some(token.to_owned());
+        state.token = Some(Arc::from(token));
         state.claims = Some(claims);
         state
     }
@@ -108,7 +108,7 @@ impl RequestState {
     pub fn to_auth(&self, treat_pending_as_signed_out: bool) -> Auth {
         match (&self.claims, &self.token) {
             (Some(claims), Some(token)) if self.status == AuthStatus::SignedIn => {
-                Auth::from_claims(claims.clone(), token, treat_pending_as_signed_out)
+                Auth::from_shared_token(claims.clone(), token.clone(), treat_pending_as_signed_out)
             }
             _ => Auth::signed_out(self.reason),
         }
