@@ -118,7 +118,7 @@ impl ClerkContext {
 #[component]
 pub fn ClerkProvider(children: Children) -> impl IntoView {
     let state = page_state();
-    if state.is_none() {
+    if state.is_none() && rendering_a_page() {
         warn_once(
             &PROVIDER_WARNED,
             "<ClerkProvider> found no Clerk state: add the leptos_clerk axum layer on the server \
@@ -134,6 +134,17 @@ pub fn ClerkProvider(children: Children) -> impl IntoView {
 }
 
 static PROVIDER_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// Whether a real page is being rendered: always in the browser; on the server only for a
+/// request path (leptos_axum's `generate_route_list` renders the app once at start-up with an
+/// empty one, where a missing Clerk state is expected and not worth a warning).
+fn rendering_a_page() -> bool {
+    #[cfg(feature = "ssr")]
+    return with_context::<leptos_router::location::RequestUrl, _>(|url| !url.as_ref().is_empty())
+        .unwrap_or(true);
+    #[allow(unreachable_code)]
+    true
+}
 
 /// Logs `message` the first time only.
 pub(crate) fn warn_once(flag: &AtomicBool, message: &str) {
