@@ -6,7 +6,9 @@ mod backend_api_support;
 use axum::http::Method;
 use backend_api_support::{Recorded, Reply, StandIn};
 use jsonwebtoken::jwk::AlgorithmParameters;
+use leptos_clerk::server::{Auth, SessionClaims};
 use serde_json::json;
+use std::sync::Arc;
 
 const MODULUS: &str = "m70uj93Qw9cVZK_00keeaHSQrBQnT85ULU2FfBACfVNRw0EY3OKuAFGimB67bYevUarJY6hF3_wQsnM6uLwuViUTDhq6qCWsMfTirl6mQbCfX_rghG1RDdJ31xoeD-ChHT5e2TvClonBaymPor8CvmZM-ZVhbYm7R0MwDrHGBbMUgYfzRcnTaALOGqdxJIyx4EeyC8mmDKZzHHomYXauHUovBTVX8bQiXyVfjzVTxcLRNSkU7CIoI0WEPRDaSurHNMlwvg1RhAiRgKtqumoHknZ9_nUYSGpZeRdK2g3OwSOThWWvGUh9mkhyGQDtle2YsNoxBcEUHxFiz6DnP11HaQ";
 
@@ -103,4 +105,45 @@ async fn create_token_with_a_template_appends_its_name() {
         "/v1/sessions/sess_1/tokens/supabase"
     );
     assert_eq!(jwt, "jwt-for/sess_1/tokens/supabase");
+}
+
+fn auth_of(session_id: Option<&str>) -> Auth {
+    let mut payload = json!({"sub": "user_1", "exp": 4_000_000_000_i64, "sts": "active"});
+    if let Some(sid) = session_id {
+        payload["sid"] = json!(sid);
+    }
+    let claims = SessionClaims::from_payload(payload).expect("valid claims");
+    Auth::from_claims(Arc::new(claims), "session-token", true)
+}
+
+#[tokio::test]
+async fn auth_get_token_with_template_mints_one_for_its_session() {
+    let stand_in = StandIn::start(clerk).await;
+    let token = auth_of(Some("sess_7"))
+        .get_token_with_template(&stand_in.client(), "supabase")
+        .await
+        .expect("minted");
+
+    assert_eq!(token.as_deref(), Some("jwt-for/sess_7/tokens/supabase"));
+    let request = stand_in.only_request();
+    assert_eq!(
+        (request.method.clone(), request.path.as_str()),
+        (Method::POST, "/v1/sessions/sess_7/tokens/supabase")
+    );
+}
+
+#[tokio::test]
+async fn auth_get_token_with_template_is_none_without_a_session() {
+    let stand_in = StandIn::start(clerk).await;
+    let signed_out = Auth::signed_out(None)
+        .get_token_with_template(&stand_in.client(), "supabase")
+        .await
+        .expect("no error");
+    let no_sid = auth_of(None)
+        .get_token_with_template(&stand_in.client(), "supabase")
+        .await
+        .expect("no error");
+
+    assert_eq!((signed_out, no_sid), (None, None));
+    assert!(stand_in.requests().is_empty(), "no request is made");
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::backend_api::{BackendApi, BackendApiError};
 use super::claims::{prefix_with_org, split_by_scope, SessionClaims};
 use super::reasons::AuthReason;
 use crate::state::AuthSnapshot;
@@ -150,6 +151,25 @@ impl Auth {
     /// The request's session token (to call other services as this user).
     pub fn get_token(&self) -> Option<&str> {
         self.claims.as_ref().and(self.token.as_deref())
+    }
+
+    /// A token shaped by the JWT template `template` (Clerk's `getToken({ template })`), minted
+    /// for this session by the Backend API (`POST /v1/sessions/{sid}/tokens/{template}`, never
+    /// retried). `Ok(None)` when signed out or the token has no session id; no request is made
+    /// then.
+    pub async fn get_token_with_template(
+        &self,
+        backend_api: &BackendApi,
+        template: &str,
+    ) -> Result<Option<String>, BackendApiError> {
+        let Some(session_id) = self.session_id() else {
+            return Ok(None);
+        };
+        let token = backend_api
+            .sessions()
+            .create_token(session_id, Some(template))
+            .await?;
+        Ok(Some(token))
     }
 
     /// Whether the user passes `check`, like `@clerk/shared`
