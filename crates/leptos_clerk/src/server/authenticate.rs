@@ -1,5 +1,13 @@
 //! `authenticate_request`: Clerk's decision tree (`@clerk/backend`
 //! `tokens/request.ts`) over the request head only — the body is never read.
+//!
+//! Order: `Authorization` header; handshake resolution; multi-domain sync
+//! (Core 3: a satellite page load syncs only when its query has
+//! `__clerk_synced=false` — production runs a handshake, development sends the
+//! browser to the primary's absolute `CLERK_SIGN_IN_URL`; a development primary
+//! answers `__clerk_redirect_url` with a 307 back carrying its dev-browser token
+//! and `__clerk_synced=true`, but only to an origin in `CLERK_AUTHORIZED_PARTIES`,
+//! see [`super::satellite`]); dev-browser checks; the session cookies.
 
 use http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use http::request::Parts;
@@ -13,6 +21,7 @@ use super::keys::InstanceType;
 use super::reasons::TokenVerificationErrorReason as T;
 use super::reasons::{AuthErrorReason as R, AuthReason, TokenVerificationError};
 use super::request_state::{AuthStatus, RequestState};
+use super::satellite::{self, REDIRECT_URL_PARAM, SYNCED_PARAM};
 use super::verify::unix_now;
 
 /// The request facts the decision tree needs.
@@ -29,6 +38,13 @@ impl Context<'_> {
     /// The public URL of the request; built only for a handshake redirect.
     fn url(&self) -> Option<Url> {
         handshake::request_url(self.parts)
+    }
+
+    /// The dev-browser token: from the query (a sync) or the cookie.
+    fn dev_browser(&self) -> Option<&str> {
+        self.query_dev_browser
+            .as_deref()
+            .or(self.cookies.dev_browser.as_deref())
     }
 }
 
@@ -74,6 +90,9 @@ impl Clerk {
                     tracing::warn!("Clerk: the handshake could not be resolved: {message}")
                 }
             }
+        }
+        if let Some(state) = self.multi_domain_sync(&context) {
+            return state;
         }
         let dev = self.publishable_key().instance_type == InstanceType::Development;
         if dev && context.query_dev_browser.is_some() {
@@ -154,8 +173,77 @@ impl Clerk {
         }
     }
 
-    /// Clerk's `handleMaybeHandshakeStatus`: a 307 for page loads, else signed out.
+    /// Clerk's multi-domain sync flows; `None` when the request is not part of one.
+    fn multi_domain_sync(&self, context: &Context<'_>) -> Option<RequestState> {
+        let config = self.config();
+        let dev = self.publishable_key().instance_type == InstanceType::Development;
+        if config.is_satellite {
+            if query_param(context.parts, SYNCED_PARAM).as_deref() != Some("false") {
+                return None;
+            }
+            let reason = R::SatelliteCookieNeedsSyncing;
+            if !dev {
+                return Some(self.handshake(context, reason, None));
+            }
+            return Some(self.redirect(context, reason, None, |url| {
+                let location = satellite::sign_in_sync_location(&config.urls.sign_in_url, url)?;
+                handshake::redirect_headers(&location, context.cookies.redirect_count)
+            }));
+        }
+        if !dev || !context.document {
+            return None;
+        }
+        let raw = query_param(context.parts, REDIRECT_URL_PARAM)?;
+        let Some(target) = satellite::authorized_return_url(&raw, &config.authorized_parties)
+        else {
+            tracing::warn!(
+                "Clerk: ignored {REDIRECT_URL_PARAM}: it is not an http(s) URL on an origin listed \
+                 in CLERK_AUTHORIZED_PARTIES. To let a satellite sync with this primary, add the \
+                 satellite's origin (e.g. https://satellite.example.com) to CLERK_AUTHORIZED_PARTIES."
+            );
+            return None;
+        };
+        let location = satellite::primary_return_location(&target, context.dev_browser());
+        Some(
+            self.redirect(context, R::PrimaryRespondsToSyncing, None, |_| {
+                handshake::redirect_headers(&location, context.cookies.redirect_count)
+            }),
+        )
+    }
+
+    /// Clerk's `handleMaybeHandshakeStatus` for the handshake 307 to the Frontend API.
     fn handshake(&self, context: &Context<'_>, reason: R, message: Option<String>) -> RequestState {
+        let pk = self.publishable_key();
+        let config = self.config();
+        let dev = pk.instance_type == InstanceType::Development;
+        self.redirect(context, reason, message, |url| {
+            HandshakeRedirect {
+                fapi_base: handshake::fapi_base(
+                    config.proxy_url.as_deref(),
+                    &config.frontend_api_host(pk),
+                    url,
+                ),
+                request_url: url,
+                api_version: &config.api_version,
+                reason,
+                suffixed_cookies: context.cookies.uses_suffixed,
+                dev_browser: context.dev_browser().filter(|_| dev),
+                redirect_count: context.cookies.redirect_count,
+            }
+            .headers()
+        })
+    }
+
+    /// Clerk's `handleMaybeHandshakeStatus`: page loads get the 307 whose headers
+    /// `headers` builds from the request URL (unless the loop guard trips);
+    /// other requests, or a failed build, are signed out with `reason`.
+    fn redirect(
+        &self,
+        context: &Context<'_>,
+        reason: R,
+        message: Option<String>,
+        headers: impl FnOnce(&Url) -> Option<HeaderMap>,
+    ) -> RequestState {
         let signed_out =
             |message| RequestState::signed_out(AuthReason::Auth(reason), message, HeaderMap::new());
         let Some(url) = context.url().filter(|_| context.document) else {
@@ -169,30 +257,7 @@ impl Clerk {
             );
             return signed_out(Some("handshake redirect loop detected".into()));
         }
-        let pk = self.publishable_key();
-        let config = self.config();
-        let dev = pk.instance_type == InstanceType::Development;
-        let redirect = HandshakeRedirect {
-            fapi_base: handshake::fapi_base(
-                config.proxy_url.as_deref(),
-                &config.frontend_api_host(pk),
-                &url,
-            ),
-            request_url: &url,
-            api_version: &config.api_version,
-            reason,
-            suffixed_cookies: context.cookies.uses_suffixed,
-            dev_browser: if dev {
-                context
-                    .query_dev_browser
-                    .as_deref()
-                    .or(context.cookies.dev_browser.as_deref())
-            } else {
-                None
-            },
-            redirect_count: context.cookies.redirect_count,
-        };
-        match redirect.headers() {
+        match headers(&url) {
             Some(headers) => RequestState::new(
                 AuthStatus::Handshake,
                 Some(AuthReason::Auth(reason)),

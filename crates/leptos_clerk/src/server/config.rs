@@ -24,6 +24,7 @@ use jsonwebtoken::DecodingKey;
 use thiserror::Error;
 
 use super::keys::{script_url, secret_key_instance, InstanceType, PublishableKey};
+use super::satellite::is_absolute_http_url;
 use crate::state::ClerkUrls;
 
 /// Default Backend API base URL (`CLERK_API_URL`).
@@ -322,6 +323,16 @@ impl ClerkConfig {
                 fix: "a satellite application (CLERK_IS_SATELLITE=true) needs CLERK_DOMAIN or \
                       CLERK_PROXY_URL",
             });
+        }
+        let dev = pk.instance_type == InstanceType::Development;
+        if self.is_satellite && dev && !is_absolute_http_url(&self.urls.sign_in_url) {
+            return Err(invalid(
+                "CLERK_SIGN_IN_URL",
+                "a development satellite (CLERK_IS_SATELLITE=true with pk_test_ keys) needs an \
+                 absolute http(s) sign-in URL",
+                "set CLERK_SIGN_IN_URL to the sign-in page of the primary application, e.g. \
+                 https://primary.example.com/sign-in",
+            ));
         }
         Ok(pk)
     }

@@ -129,13 +129,24 @@ fn start_up_failures_name_the_variable() {
         variable(load(&[pk, sk, ("CLERK_IS_SATELLITE", "true")]).unwrap_err()),
         "CLERK_DOMAIN"
     );
-    assert!(load(&[
+    let satellite = [
         pk,
         sk,
         ("CLERK_IS_SATELLITE", "true"),
-        ("CLERK_DOMAIN", "b.test")
-    ])
-    .is_ok());
+        ("CLERK_DOMAIN", "b.test"),
+    ];
+    let error = load(&satellite).unwrap_err();
+    let message = error.to_string();
+    assert_eq!(variable(error), "CLERK_SIGN_IN_URL");
+    assert!(message.contains("absolute"), "{message}");
+    let relative = [&satellite[..], &[("CLERK_SIGN_IN_URL", "/sign-in")]].concat();
+    assert_eq!(variable(load(&relative).unwrap_err()), "CLERK_SIGN_IN_URL");
+    let absolute = [
+        &satellite[..],
+        &[("CLERK_SIGN_IN_URL", "https://a.test/sign-in")],
+    ]
+    .concat();
+    assert!(load(&absolute).is_ok());
 }
 
 #[test]

@@ -102,7 +102,11 @@ impl HandshakeRedirect<'_> {
     /// The response headers of the 307: `Location`, `Cache-Control: no-store`
     /// and the loop-counter cookie.
     pub fn headers(&self) -> Option<HeaderMap> {
-        let redirect_url = without_params(self.request_url, &[DEV_BROWSER, "__dev_session"]);
+        // `__clerk_synced` is dropped too, so a synced page does not ask again on reload.
+        let redirect_url = without_params(
+            self.request_url,
+            &[DEV_BROWSER, "__dev_session", super::satellite::SYNCED_PARAM],
+        );
         let mut location = Url::parse(&format!(
             "{}/v1/client/handshake",
             self.fapi_base.trim_end_matches('/')
@@ -127,16 +131,22 @@ impl HandshakeRedirect<'_> {
                 query.append_pair(DEV_BROWSER, token);
             }
         }
-        let mut headers = HeaderMap::new();
-        headers.insert(LOCATION, HeaderValue::from_str(location.as_str()).ok()?);
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        let counter = format!(
-            "{REDIRECT_COUNT}={}; Path=/; SameSite=Lax; HttpOnly; Max-Age=2",
-            self.redirect_count + 1
-        );
-        headers.append(SET_COOKIE, HeaderValue::from_str(&counter).ok()?);
-        Some(headers)
+        redirect_headers(&location, self.redirect_count)
     }
+}
+
+/// The headers of a loop-guarded 307 to `location`: `Location`,
+/// `Cache-Control: no-store` and the loop-counter cookie (`redirect_count + 1`).
+pub fn redirect_headers(location: &Url, redirect_count: u32) -> Option<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    headers.insert(LOCATION, HeaderValue::from_str(location.as_str()).ok()?);
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let counter = format!(
+        "{REDIRECT_COUNT}={}; Path=/; SameSite=Lax; HttpOnly; Max-Age=2",
+        redirect_count + 1
+    );
+    headers.append(SET_COOKIE, HeaderValue::from_str(&counter).ok()?);
+    Some(headers)
 }
 
 /// The Frontend API base URL for handshakes.

@@ -41,6 +41,7 @@ pub mod keys;
 pub mod layer;
 pub mod reasons;
 pub mod request_state;
+pub mod satellite;
 pub mod token_cache;
 pub mod verify;
 pub mod webhooks;

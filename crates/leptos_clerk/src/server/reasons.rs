@@ -68,6 +68,11 @@ reason_enum! {
         DevBrowserMissing => "dev-browser-missing",
         /// A dev-browser token arrived in the query string.
         DevBrowserSync => "dev-browser-sync",
+        /// A development primary sends the browser back to the satellite that
+        /// asked it to sync (`__clerk_redirect_url`).
+        PrimaryRespondsToSyncing => "primary-responds-to-syncing",
+        /// A satellite page load asked for a sync (`__clerk_synced=false`).
+        SatelliteCookieNeedsSyncing => "satellite-needs-syncing",
         /// Neither a session cookie nor `__client_uat`.
         SessionTokenAndUatMissing => "session-token-and-uat-missing",
         /// The handshake produced no session token.
