@@ -194,6 +194,34 @@ async fn production_cookie_rules() {
     assert!(send(&app, page("/", Some(&cookie))).await.signed_in());
 }
 
+/// The verified-token cache answers the cookie path without a second verification, but the
+/// `iat < __client_uat` rule still applies to a cached token.
+#[tokio::test]
+async fn a_cached_cookie_token_still_obeys_the_client_uat_rule() {
+    let (api, bapi) = start_bapi().await;
+    let clerk = Clerk::new(config(&api)).unwrap();
+    let app = app(&clerk);
+    let token = sign(&claims());
+    let dev_browser = "__clerk_db_jwt=dvb_test";
+    let signed_in = format!(
+        "{dev_browser}; __session={token}; __client_uat={}",
+        now() - 100
+    );
+    assert!(send(&app, page("/", Some(&signed_in))).await.signed_in());
+    assert!(send(&app, page("/", Some(&signed_in))).await.signed_in());
+    assert_eq!(clerk.verifier().cache().len(), 1, "the token is cached");
+    assert_eq!(bapi.jwks_hits(), 1, "the second request needed no key");
+
+    // Signed in again in another tab after this token was minted: the cached token is stale.
+    let newer_uat = format!(
+        "{dev_browser}; __session={token}; __client_uat={}",
+        now() + 1000
+    );
+    let answer = send(&app, page("/", Some(&newer_uat))).await;
+    assert!(!answer.signed_in());
+    assert_eq!(answer.reason(), Some("session-token-iat-before-client-uat"));
+}
+
 #[tokio::test]
 async fn nonce_is_resolved_through_the_backend_api() {
     let (api, bapi) = start_bapi().await;

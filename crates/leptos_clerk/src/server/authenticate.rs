@@ -76,13 +76,14 @@ impl Clerk {
     /// `authenticateRequest`. Never fails: verification problems yield a
     /// signed-out (or, for page loads, handshake) state.
     pub async fn authenticate_request(&self, parts: &Parts) -> RequestState {
-        let context = self.context(parts);
         if let Some(token) = bearer_token(&parts.headers) {
+            // Header auth never uses the cookies: they are read only to answer an error.
             return match self.verifier().verify(token).await {
                 Ok(claims) => RequestState::signed_in(claims, token, HeaderMap::new()),
-                Err(error) => self.token_error(&context, error, "header"),
+                Err(error) => self.token_error(&self.context(parts), error, "header"),
             };
         }
+        let context = self.context(parts);
         if context.handshake_nonce.is_some() || context.handshake_token.is_some() {
             match self.resolve_handshake(&context).await {
                 Ok(state) => return state,
@@ -122,6 +123,10 @@ impl Clerk {
         {
             return self.handshake(&context, R::SessionTokenIatBeforeClientUat, None);
         }
+        // Already verified (the cache answered while the cookies were read): no second lookup.
+        if let Some(claims) = cookies.session_verified.clone() {
+            return RequestState::signed_in(claims, session, HeaderMap::new());
+        }
         match self.verifier().verify(session).await {
             Ok(claims) => RequestState::signed_in(claims, session, HeaderMap::new()),
             Err(error) => self.token_error(&context, error, "cookie"),
@@ -131,12 +136,13 @@ impl Clerk {
     fn context<'a>(&self, parts: &'a Parts) -> Context<'a> {
         let jar = CookieJar::from_headers(&parts.headers);
         let pk = self.publishable_key();
-        let cookies = ClerkCookies::read(
+        let cookies = ClerkCookies::read_with(
             &jar,
             self.cookie_suffix(),
             &pk.frontend_api,
             pk.instance_type,
             unix_now(),
+            |token| self.verifier().peek(token),
         );
         Context {
             document: handshake::is_document_request(&parts.headers),

@@ -14,7 +14,7 @@ use super::layer::ClerkLayer;
 use super::reasons::TokenVerificationError;
 use super::token_cache::DEFAULT_CAPACITY;
 use super::verify::{Verifier, VerifyOptions};
-use crate::state::ClerkState;
+use crate::state::{AuthSnapshot, ClerkState};
 
 struct Inner {
     config: ClerkConfig,
@@ -22,8 +22,8 @@ struct Inner {
     cookie_suffix: String,
     verifier: Verifier,
     backend_api: BackendApi,
-    clerk_js_url: String,
-    clerk_ui_url: String,
+    /// The browser state of every signed-out request (the other states start from it).
+    signed_out_state: Arc<ClerkState>,
 }
 
 /// The Clerk integration of one app: build it once at start-up with
@@ -64,12 +64,21 @@ impl Clerk {
             authorized_parties: config.authorized_parties.clone(),
             clock_skew: config.clock_skew,
         };
+        let signed_out_state = Arc::new(ClerkState {
+            publishable_key: publishable_key.key.clone(),
+            proxy_url: config.proxy_url.clone(),
+            domain: config.domain.clone(),
+            is_satellite: config.is_satellite,
+            clerk_js_url: config.clerk_js_script_url(&publishable_key),
+            clerk_ui_url: config.clerk_ui_script_url(&publishable_key),
+            urls: config.urls.clone(),
+            auth: Auth::signed_out(None).snapshot(),
+        });
         let inner = Inner {
             cookie_suffix: publishable_key.cookie_suffix(),
             verifier: Verifier::new(keys, options, DEFAULT_CAPACITY),
             backend_api,
-            clerk_js_url: config.clerk_js_script_url(&publishable_key),
-            clerk_ui_url: config.clerk_ui_script_url(&publishable_key),
+            signed_out_state,
             publishable_key,
             config,
         };
@@ -124,18 +133,24 @@ impl Clerk {
         self.inner.verifier.verify(token).await
     }
 
+    /// [`Clerk::clerk_state`], shared: every signed-out request gets the same one.
+    pub fn shared_clerk_state(&self, auth: &Auth) -> Arc<ClerkState> {
+        let snapshot = auth.snapshot();
+        if snapshot == self.inner.signed_out_state.auth {
+            return self.inner.signed_out_state.clone();
+        }
+        Arc::new(self.state_with(snapshot))
+    }
+
     /// The state handed to the browser for a request with `auth`.
     pub fn clerk_state(&self, auth: &Auth) -> ClerkState {
-        let config = &self.inner.config;
+        self.state_with(auth.snapshot())
+    }
+
+    fn state_with(&self, auth: AuthSnapshot) -> ClerkState {
         ClerkState {
-            publishable_key: self.inner.publishable_key.key.clone(),
-            proxy_url: config.proxy_url.clone(),
-            domain: config.domain.clone(),
-            is_satellite: config.is_satellite,
-            clerk_js_url: self.inner.clerk_js_url.clone(),
-            clerk_ui_url: self.inner.clerk_ui_url.clone(),
-            urls: config.urls.clone(),
-            auth: auth.snapshot(),
+            auth,
+            ..ClerkState::clone(&self.inner.signed_out_state)
         }
     }
 }

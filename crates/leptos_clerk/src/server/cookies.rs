@@ -2,10 +2,12 @@
 //! names (`__session_<suffix>`) and Clerk's rules for which set to trust.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use http::HeaderMap;
 use percent_encoding::percent_decode_str;
 
+use super::claims::SessionClaims;
 use super::keys::InstanceType;
 use super::verify::{peek_claims, PeekedClaims};
 
@@ -83,12 +85,14 @@ impl<'a> CookieJar<'a> {
 }
 
 /// The Clerk cookies of a request, after suffix selection.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClerkCookies {
     /// `__session[_suffix]`.
     pub session: Option<String>,
     /// The unverified `iat` of `session` (read once, for the `iat < __client_uat` check).
     pub session_iat: Option<i64>,
+    /// The verified claims of `session`, when the verified-token cache knew it.
+    pub session_verified: Option<Arc<SessionClaims>>,
     /// `__client_uat[_suffix]` as seconds (0 when absent or malformed).
     pub client_uat: i64,
     /// `__clerk_db_jwt[_suffix]`.
@@ -113,7 +117,20 @@ impl ClerkCookies {
         instance: InstanceType,
         now: i64,
     ) -> Self {
-        let choice = choose_cookie_set(jar, suffix, frontend_api, instance, now);
+        Self::read_with(jar, suffix, frontend_api, instance, now, peek_claims)
+    }
+
+    /// [`ClerkCookies::read`] with the session tokens' `iss`/`iat`/`exp` read by `peek`
+    /// (e.g. from the verified-token cache before decoding the token).
+    pub fn read_with(
+        jar: &CookieJar<'_>,
+        suffix: &str,
+        frontend_api: &str,
+        instance: InstanceType,
+        now: i64,
+        peek: impl Fn(&str) -> Option<PeekedClaims>,
+    ) -> Self {
+        let choice = choose_cookie_set(jar, suffix, frontend_api, instance, now, peek);
         let pick = |name: &str| {
             if choice.suffixed {
                 jar.get(&format!("{name}_{suffix}")).map(str::to_owned)
@@ -123,7 +140,8 @@ impl ClerkCookies {
         };
         ClerkCookies {
             session: pick(SESSION),
-            session_iat: choice.session_claims.and_then(|claims| claims.iat),
+            session_iat: choice.session_claims.as_ref().and_then(|claims| claims.iat),
+            session_verified: choice.session_claims.and_then(|claims| claims.verified),
             client_uat: pick(CLIENT_UAT).and_then(|v| v.parse().ok()).unwrap_or(0),
             dev_browser: pick(DEV_BROWSER),
             handshake: jar.get(HANDSHAKE).map(str::to_owned),
@@ -151,14 +169,15 @@ fn choose_cookie_set(
     frontend_api: &str,
     instance: InstanceType,
     now: i64,
+    peek: impl Fn(&str) -> Option<PeekedClaims>,
 ) -> CookieSetChoice {
     let suffixed_uat = jar.get(&format!("{CLIENT_UAT}_{suffix}"));
     let uat = jar.get(CLIENT_UAT);
     let suffixed_session = jar.get(&format!("{SESSION}_{suffix}"));
     let session = jar.get(SESSION);
-    let session_claims = session.and_then(peek_claims);
+    let session_claims = session.and_then(&peek);
     // Decoded only when the decision needs it (most requests carry no suffixed cookies).
-    let suffixed_claims = || suffixed_session.and_then(peek_claims);
+    let suffixed_claims = || suffixed_session.and_then(&peek);
     let unsuffixed = |session_claims| CookieSetChoice {
         suffixed: false,
         session_claims,

@@ -81,7 +81,7 @@ where
             }
             let auth = state.to_auth(clerk.config().treat_pending_as_signed_out);
             // Shared: leptos_axum copies the request head (extensions included) per page.
-            let clerk_state = Arc::new(clerk.clerk_state(&auth));
+            let clerk_state = clerk.shared_clerk_state(&auth);
             parts.extensions.insert::<Auth>(auth);
             parts.extensions.insert::<Arc<ClerkState>>(clerk_state);
             parts.extensions.insert::<Clerk>(clerk);

@@ -155,6 +155,26 @@ impl Verifier {
         &self.cache
     }
 
+    /// The `iss`/`iat`/`exp` of `token` for the cookie logic: from the verified-token cache
+    /// when the token was verified before (no decoding), else read unverified.
+    pub fn peek(&self, token: &str) -> Option<PeekedClaims> {
+        if token.len() <= MAX_TOKEN_BYTES {
+            if let Some(claims) = self.cache.get(token, unix_now()) {
+                return Some(PeekedClaims {
+                    iss: claims
+                        .raw
+                        .get("iss")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    iat: claims.iat,
+                    exp: Some(claims.exp),
+                    verified: Some(claims),
+                });
+            }
+        }
+        peek_claims(token)
+    }
+
     /// Verifies a session token and returns its claims.
     pub async fn verify(&self, token: &str) -> Result<Arc<SessionClaims>, TokenVerificationError> {
         let now = unix_now();
@@ -244,8 +264,11 @@ fn unverified_payload(token: &str) -> Option<Vec<u8>> {
 
 /// The three claims the cookie logic reads from a token before verifying it.
 /// A claim of the wrong JSON type reads as absent, like a missing one.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeekedClaims {
+    /// The verified claims, when the token was found in the verified-token cache (then the
+    /// other fields come from them and the token needs no new verification).
+    pub verified: Option<Arc<SessionClaims>>,
     /// `iss`, when a string.
     pub iss: Option<String>,
     /// `iat` in seconds, when a number.
@@ -290,6 +313,7 @@ pub fn peek_claims(token: &str) -> Option<PeekedClaims> {
         iss: raw.iss.and_then(Lenient::into_option),
         iat: seconds(raw.iat),
         exp: seconds(raw.exp),
+        verified: None,
     })
 }
 
