@@ -76,9 +76,24 @@ impl<'a> CookieJar<'a> {
 
     /// A cookie by name (empty values count as absent).
     pub fn get(&self, name: &str) -> Option<&str> {
+        self.find(|known| known == name)
+    }
+
+    /// The cookie `{name}_{suffix}` (empty values count as absent), found without building
+    /// its name.
+    pub fn get_suffixed(&self, name: &str, suffix: &str) -> Option<&str> {
+        self.find(|known| {
+            known.len() == name.len() + 1 + suffix.len()
+                && known.starts_with(name)
+                && known.as_bytes()[name.len()] == b'_'
+                && known.ends_with(suffix)
+        })
+    }
+
+    fn find(&self, matches: impl Fn(&str) -> bool) -> Option<&str> {
         self.0
             .iter()
-            .find(|(known, _)| *known == name)
+            .find(|(known, _)| matches(known))
             .map(|(_, value)| value.as_ref())
             .filter(|v| !v.is_empty())
     }
@@ -133,17 +148,17 @@ impl ClerkCookies {
         let choice = choose_cookie_set(jar, suffix, frontend_api, instance, now, peek);
         let pick = |name: &str| {
             if choice.suffixed {
-                jar.get(&format!("{name}_{suffix}")).map(str::to_owned)
+                jar.get_suffixed(name, suffix)
             } else {
-                jar.get(name).map(str::to_owned)
+                jar.get(name)
             }
         };
         ClerkCookies {
-            session: pick(SESSION),
+            session: pick(SESSION).map(str::to_owned),
             session_iat: choice.session_claims.as_ref().and_then(|claims| claims.iat),
             session_verified: choice.session_claims.and_then(|claims| claims.verified),
             client_uat: pick(CLIENT_UAT).and_then(|v| v.parse().ok()).unwrap_or(0),
-            dev_browser: pick(DEV_BROWSER),
+            dev_browser: pick(DEV_BROWSER).map(str::to_owned),
             handshake: jar.get(HANDSHAKE).map(str::to_owned),
             handshake_nonce: jar.get(HANDSHAKE_NONCE).map(str::to_owned),
             redirect_count: jar
@@ -171,9 +186,9 @@ fn choose_cookie_set(
     now: i64,
     peek: impl Fn(&str) -> Option<PeekedClaims>,
 ) -> CookieSetChoice {
-    let suffixed_uat = jar.get(&format!("{CLIENT_UAT}_{suffix}"));
+    let suffixed_uat = jar.get_suffixed(CLIENT_UAT, suffix);
     let uat = jar.get(CLIENT_UAT);
-    let suffixed_session = jar.get(&format!("{SESSION}_{suffix}"));
+    let suffixed_session = jar.get_suffixed(SESSION, suffix);
     let session = jar.get(SESSION);
     let session_claims = session.and_then(&peek);
     // Decoded only when the decision needs it (most requests carry no suffixed cookies).

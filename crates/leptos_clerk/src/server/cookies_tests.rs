@@ -124,3 +124,16 @@ fn session_iat_is_absent_when_the_payload_has_none() {
     assert_eq!(c.session.as_deref(), Some("not-a-token"));
     assert_eq!(c.session_iat, None);
 }
+
+#[test]
+fn suffixed_lookup_matches_the_exact_name_only() {
+    let jar = CookieJar::parse(
+        "__session_abcdefgh=right; __session_abcdefghi=longer; __sessionXabcdefgh=no_underscore; \
+         __session_bcdefgh=shorter",
+    );
+    assert_eq!(jar.get_suffixed(SESSION, SUFFIX), Some("right"));
+    assert_eq!(jar.get_suffixed(SESSION, "zzzzzzzz"), None);
+    assert_eq!(jar.get_suffixed(CLIENT_UAT, SUFFIX), None);
+    let only_near_misses = CookieJar::parse("__sessionXabcdefgh=1; __session_abcdefghi=2");
+    assert_eq!(only_near_misses.get_suffixed(SESSION, SUFFIX), None);
+}
