@@ -1,8 +1,17 @@
-//! A bounded cache of verified session tokens, keyed by SHA-256 of the token,
-//! so a token seen again costs no RSA operation. An entry is never used at or
-//! after its `exp`; the cache only ever holds fully verified tokens.
+//! A bounded cache of verified session tokens, so a token seen again costs no
+//! RSA operation. An entry is never used at or after its `exp`; the cache only
+//! ever holds fully verified tokens.
+//!
+//! Entries are keyed by the whole token and found by the hash of its last
+//! [`HASHED_TAIL_BYTES`] bytes — the end of the RSA signature, unpredictable for
+//! every genuine token — so a lookup hashes 32 bytes instead of the whole token,
+//! and a hit is only ever a byte-for-byte equal token. (A forged token that
+//! copies a genuine signature lands in the same bucket and simply misses.)
+//! Memory is bounded by the capacity: at most `capacity` tokens of at most
+//! 16 KiB each, about 1 KiB each for real Clerk tokens.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::{Arc, Mutex};
 
 use super::claims::SessionClaims;
@@ -10,19 +19,41 @@ use super::claims::SessionClaims;
 /// Default number of cached tokens.
 pub const DEFAULT_CAPACITY: usize = 10_000;
 
-type TokenHash = [u8; 32];
+/// How many bytes at the end of a token its bucket is chosen by.
+pub const HASHED_TAIL_BYTES: usize = 32;
+
+/// Hashes only the tail of a token (SipHash with a random per-process key, so
+/// buckets cannot be predicted from outside).
+#[derive(Clone, Default)]
+struct TailHash(RandomState);
+
+impl BuildHasher for TailHash {
+    type Hasher = TailHasher;
+
+    fn build_hasher(&self) -> TailHasher {
+        TailHasher(self.0.build_hasher())
+    }
+}
+
+/// The hasher of [`TailHash`]: `str` keys write their bytes once, then a
+/// terminator; only the last [`HASHED_TAIL_BYTES`] of the bytes are hashed.
+struct TailHasher(std::hash::DefaultHasher);
+
+impl Hasher for TailHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let tail = &bytes[bytes.len().saturating_sub(HASHED_TAIL_BYTES)..];
+        self.0.write(tail);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
 
 /// The verified-token cache.
 pub struct TokenCache {
     capacity: usize,
-    entries: Mutex<HashMap<TokenHash, Arc<SessionClaims>>>,
-}
-
-fn hash(token: &str) -> TokenHash {
-    let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
+    entries: Mutex<HashMap<Box<str>, Arc<SessionClaims>, TailHash>>,
 }
 
 impl TokenCache {
@@ -30,7 +61,7 @@ impl TokenCache {
     pub fn new(capacity: usize) -> Self {
         TokenCache {
             capacity,
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(HashMap::default()),
         }
     }
 
@@ -39,12 +70,11 @@ impl TokenCache {
         if self.capacity == 0 {
             return None;
         }
-        let key = hash(token);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        match entries.get(&key) {
+        match entries.get(token) {
             Some(claims) if now < claims.exp => Some(claims.clone()),
             Some(_) => {
-                entries.remove(&key);
+                entries.remove(token);
                 None
             }
             None => None,
@@ -62,16 +92,16 @@ impl TokenCache {
             entries.retain(|_, c| now < c.exp);
         }
         if entries.len() >= self.capacity {
-            let drop: Vec<TokenHash> = entries
+            let drop: Vec<Box<str>> = entries
                 .keys()
                 .take(self.capacity / 10 + 1)
-                .copied()
+                .cloned()
                 .collect();
             for key in drop {
                 entries.remove(&key);
             }
         }
-        entries.insert(hash(token), claims);
+        entries.insert(token.into(), claims);
     }
 
     /// How many tokens are cached.
@@ -101,6 +131,20 @@ mod tests {
         assert!(cache.get("t", 99).is_some());
         assert!(cache.get("t", 100).is_none());
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn only_the_identical_token_hits() {
+        let cache = TokenCache::new(8);
+        let signature_tail = "x".repeat(HASHED_TAIL_BYTES);
+        let genuine = format!("header.payload.{signature_tail}");
+        cache.insert(&genuine, claims(1_000), 0);
+        // Same tail (so the same bucket), other payload: a miss.
+        let forged = format!("header.tampered.{signature_tail}");
+        assert!(cache.get(&forged, 1).is_none());
+        assert!(cache.get(&genuine[..genuine.len() - 1], 1).is_none());
+        assert!(cache.get(&genuine, 1).is_some());
+        assert!(cache.get("", 1).is_none());
     }
 
     #[test]
