@@ -207,8 +207,9 @@ fn choose_cookie_set(
             return unsuffixed(session_claims);
         };
         let host = iss
-            .trim_start_matches("https://")
-            .trim_start_matches("http://");
+            .strip_prefix("https://")
+            .or_else(|| iss.strip_prefix("http://"))
+            .unwrap_or(iss);
         if host != frontend_api {
             return suffixed(suffixed_claims());
         }
