@@ -103,7 +103,7 @@ impl Clerk {
             return self.handshake(&context, R::DevBrowserMissing, None);
         }
         let cookies = &context.cookies;
-        let session = match (cookies.client_uat > 0, cookies.session.as_deref()) {
+        let session = match (cookies.client_uat > 0, cookies.session.as_ref()) {
             (false, None) => {
                 return RequestState::signed_out(
                     AuthReason::Auth(R::SessionTokenAndUatMissing),
@@ -125,10 +125,10 @@ impl Clerk {
         }
         // Already verified (the cache answered while the cookies were read): no second lookup.
         if let Some(claims) = cookies.session_verified.clone() {
-            return RequestState::signed_in(claims, session, HeaderMap::new());
+            return RequestState::signed_in_shared(claims, session.clone(), HeaderMap::new());
         }
         match self.verifier().verify(session).await {
-            Ok(claims) => RequestState::signed_in(claims, session, HeaderMap::new()),
+            Ok(claims) => RequestState::signed_in_shared(claims, session.clone(), HeaderMap::new()),
             Err(error) => self.token_error(&context, error, "cookie"),
         }
     }

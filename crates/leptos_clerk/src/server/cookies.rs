@@ -103,7 +103,7 @@ impl<'a> CookieJar<'a> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClerkCookies {
     /// `__session[_suffix]`.
-    pub session: Option<String>,
+    pub session: Option<Arc<str>>,
     /// The unverified `iat` of `session` (read once, for the `iat < __client_uat` check).
     pub session_iat: Option<i64>,
     /// The verified claims of `session`, when the verified-token cache knew it.
@@ -154,7 +154,7 @@ impl ClerkCookies {
             }
         };
         ClerkCookies {
-            session: pick(SESSION).map(str::to_owned),
+            session: pick(SESSION).map(Arc::from),
             session_iat: choice.session_claims.as_ref().and_then(|claims| claims.iat),
             session_verified: choice.session_claims.and_then(|claims| claims.verified),
             client_uat: pick(CLIENT_UAT).and_then(|v| v.parse().ok()).unwrap_or(0),

@@ -83,8 +83,17 @@ impl RequestState {
     }
 
     pub(super) fn signed_in(claims: Arc<SessionClaims>, token: &str, headers: HeaderMap) -> Self {
+        Self::signed_in_shared(claims, Arc::from(token), headers)
+    }
+
+    /// [`RequestState::signed_in`] with a token already shared (no copy).
+    pub(super) fn signed_in_shared(
+        claims: Arc<SessionClaims>,
+        token: Arc<str>,
+        headers: HeaderMap,
+    ) -> Self {
         let mut state = RequestState::new(AuthStatus::SignedIn, None, None, headers);
-        state.token = Some(Arc::from(token));
+        state.token = Some(token);
         state.claims = Some(claims);
         state
     }
