@@ -19,25 +19,6 @@ use leptos_clerk::server::{
 use serde_json::json;
 use url::Url;
 
-fn page(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::get(path)
-        .header("host", "localhost:3000")
-        .header("accept", "text/html,application/xhtml+xml");
-    if let Some(cookie) = cookie {
-        builder = builder.header("cookie", cookie);
-    }
-    builder.body(Body::empty()).unwrap()
-}
-
-fn fetch(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path)
-        .header("host", "localhost:3000")
-        .header("sec-fetch-dest", "empty")
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap()
-}
-
 fn query(location: &str) -> Vec<(String, String)> {
     Url::parse(location)
         .unwrap()
@@ -51,15 +32,6 @@ fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-fn set_cookies(answer: &Answer) -> Vec<String> {
-    answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
 }
 
 fn production_config(api: &str) -> ClerkConfig {
@@ -97,7 +69,7 @@ async fn first_dev_page_load_redirects_to_the_proxied_handshake() {
         Some("dev-browser-missing")
     );
     assert_eq!(param(&pairs, "suffixed_cookies"), Some("false"));
-    assert!(set_cookies(&answer)[0].starts_with("__clerk_redirect_count=1;"));
+    assert!(answer.set_cookies()[0].starts_with("__clerk_redirect_count=1;"));
 }
 
 #[tokio::test]
@@ -123,7 +95,7 @@ async fn loop_guard_stops_at_three() {
     let app = app(&Clerk::new(config(&api)).unwrap());
     let answer = send(&app, page("/", Some("__clerk_redirect_count=2"))).await;
     assert_eq!(answer.status, StatusCode::TEMPORARY_REDIRECT);
-    assert!(set_cookies(&answer)[0].starts_with("__clerk_redirect_count=3;"));
+    assert!(answer.set_cookies()[0].starts_with("__clerk_redirect_count=3;"));
     let answer = send(&app, page("/", Some("__clerk_redirect_count=3"))).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.header("x-clerk-auth-status"), Some("signed-out"));
@@ -249,20 +221,20 @@ async fn nonce_is_resolved_through_the_backend_api() {
     assert_eq!(answer.status, StatusCode::TEMPORARY_REDIRECT);
     assert_eq!(answer.header("location"), Some("/p?a=1"));
     assert_eq!(answer.header("x-clerk-auth-status"), Some("signed-in"));
-    assert_eq!(set_cookies(&answer), directives);
+    assert_eq!(answer.set_cookies(), directives);
 
     // Production: no redirect; the page renders signed in and sets the cookies.
     let app_prod = app(&Clerk::new(production_config(&api)).unwrap());
     let answer = send(&app_prod, page("/?__clerk_handshake_nonce=nonce-1", None)).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert!(answer.signed_in());
-    assert_eq!(set_cookies(&answer), directives);
+    assert_eq!(answer.set_cookies(), directives);
 
     // An unknown nonce (404 from the API) falls back to the cookie rules.
     let answer = send(&app_prod, page("/?__clerk_handshake_nonce=forged", None)).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert!(!answer.signed_in());
-    assert!(set_cookies(&answer).is_empty());
+    assert!(answer.set_cookies().is_empty());
     assert_eq!(
         bapi.payload_hits.load(std::sync::atomic::Ordering::SeqCst),
         3
@@ -279,7 +251,7 @@ async fn legacy_handshake_token_is_verified_with_the_same_keys() {
     let genuine = sign(&payload);
     let answer = send(&app, page(&format!("/?__clerk_handshake={genuine}"), None)).await;
     assert!(answer.signed_in());
-    assert_eq!(set_cookies(&answer).len(), 2);
+    assert_eq!(answer.set_cookies().len(), 2);
     let forged = sign_with(
         &payload,
         PRIVATE_B,
@@ -289,7 +261,7 @@ async fn legacy_handshake_token_is_verified_with_the_same_keys() {
     let answer = send(&app, page(&format!("/?__clerk_handshake={forged}"), None)).await;
     assert!(!answer.signed_in());
     assert!(
-        set_cookies(&answer).is_empty(),
+        answer.set_cookies().is_empty(),
         "a forged handshake sets no cookie"
     );
 }
@@ -382,7 +354,7 @@ async fn layer_appends_its_headers_to_the_app_response() {
     let answer = send(&app, page("/?__clerk_handshake_nonce=n", None)).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
-        set_cookies(&answer),
+        answer.set_cookies(),
         vec!["app=1; Path=/".to_owned(), directive]
     );
     assert_eq!(answer.header("x-clerk-auth-status"), Some("signed-in"));

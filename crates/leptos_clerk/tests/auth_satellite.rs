@@ -7,42 +7,12 @@
 mod auth_support;
 
 use auth_support::*;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use leptos_clerk::server::keys::{InstanceType, PublishableKey};
 use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError};
 
 const PRIMARY_SIGN_IN: &str = "https://primary.test/sign-in";
 const SATELLITE: &str = "https://sat.test";
-
-fn page(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::get(path)
-        .header("host", "localhost:3000")
-        .header("sec-fetch-dest", "document")
-        .header("accept", "text/html,application/xhtml+xml");
-    if let Some(cookie) = cookie {
-        builder = builder.header("cookie", cookie);
-    }
-    builder.body(Body::empty()).unwrap()
-}
-
-fn fetch(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path)
-        .header("host", "localhost:3000")
-        .header("sec-fetch-dest", "empty")
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap()
-}
-
-fn set_cookies(answer: &Answer) -> Vec<String> {
-    answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
 
 /// Asserts a loop-guarded sync 307 to exactly `location`.
 fn assert_sync_redirect(answer: &Answer, reason: &str, location: &str) {
@@ -51,7 +21,7 @@ fn assert_sync_redirect(answer: &Answer, reason: &str, location: &str) {
     assert_eq!(answer.reason(), Some(reason));
     assert_eq!(answer.header("location"), Some(location));
     assert_eq!(answer.header("cache-control"), Some("no-store"));
-    assert!(set_cookies(answer)[0].starts_with("__clerk_redirect_count=1;"));
+    assert!(answer.set_cookies()[0].starts_with("__clerk_redirect_count=1;"));
 }
 
 /// Asserts that the app ran (no redirect) with the given state and reason.
@@ -118,7 +88,7 @@ async fn satellite_sync_is_never_a_redirect_for_fetches_nor_past_the_loop_guard(
         let app = app(&Clerk::new(config).unwrap());
         let answer = send(&app, fetch("/?__clerk_synced=false", "__clerk_db_jwt=dvb")).await;
         assert_no_redirect(&answer, "signed-out", Some("satellite-needs-syncing"));
-        assert!(set_cookies(&answer).is_empty());
+        assert!(answer.set_cookies().is_empty());
         let looping = page(
             "/?__clerk_synced=false",
             Some("__clerk_db_jwt=dvb; __clerk_redirect_count=3"),

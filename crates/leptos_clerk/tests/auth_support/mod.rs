@@ -221,6 +221,36 @@ impl Answer {
     pub fn reason(&self) -> Option<&str> {
         self.header("x-clerk-auth-reason")
     }
+
+    /// Every `Set-Cookie` header, in order.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// A page load of `path` (`Accept: text/html`, no `sec-fetch-dest`), with `cookie` if any.
+pub fn page(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(path)
+        .header("host", "localhost:3000")
+        .header("accept", "text/html,application/xhtml+xml");
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", cookie);
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+/// A `fetch()` / server-function call of `path` (`sec-fetch-dest: empty`) with `cookie`.
+pub fn fetch(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header("host", "localhost:3000")
+        .header("sec-fetch-dest", "empty")
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .unwrap()
 }
 
 pub async fn send(app: &Router, request: Request<Body>) -> Answer {
