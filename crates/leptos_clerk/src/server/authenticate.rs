@@ -118,13 +118,13 @@ impl Clerk {
             (true, Some(session)) => session,
         };
         if cookies
-            .session_iat
+            .session_iat()
             .is_some_and(|iat| iat < cookies.client_uat)
         {
             return self.handshake(&context, R::SessionTokenIatBeforeClientUat, None);
         }
         // Already verified (the cache answered while the cookies were read): no second lookup.
-        if let Some(claims) = cookies.session_verified.clone() {
+        if let Some(claims) = cookies.session_verified() {
             return RequestState::signed_in_shared(claims, session.clone(), HeaderMap::new());
         }
         match self.verifier().verify(session).await {

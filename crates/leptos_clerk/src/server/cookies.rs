@@ -104,10 +104,9 @@ impl<'a> CookieJar<'a> {
 pub struct ClerkCookies {
     /// `__session[_suffix]`.
     pub session: Option<Arc<str>>,
-    /// The unverified `iat` of `session` (read once, for the `iat < __client_uat` check).
-    pub session_iat: Option<i64>,
-    /// The verified claims of `session`, when the verified-token cache knew it.
-    pub session_verified: Option<Arc<SessionClaims>>,
+    /// What was read from `session` before verification (its payload is decoded
+    /// at most once, and not at all when the verified-token cache knew it).
+    pub session_claims: Option<PeekedClaims>,
     /// `__client_uat[_suffix]` as seconds (0 when absent or malformed).
     pub client_uat: i64,
     /// `__clerk_db_jwt[_suffix]`.
@@ -155,8 +154,7 @@ impl ClerkCookies {
         };
         ClerkCookies {
             session: pick(SESSION).map(Arc::from),
-            session_iat: choice.session_claims.as_ref().and_then(|claims| claims.iat),
-            session_verified: choice.session_claims.and_then(|claims| claims.verified),
+            session_claims: choice.session_claims,
             client_uat: pick(CLIENT_UAT).and_then(|v| v.parse().ok()).unwrap_or(0),
             dev_browser: pick(DEV_BROWSER).map(str::to_owned),
             handshake: jar.get(HANDSHAKE).map(str::to_owned),
@@ -167,6 +165,18 @@ impl ClerkCookies {
                 .unwrap_or(0),
             uses_suffixed: choice.suffixed,
         }
+    }
+}
+
+impl ClerkCookies {
+    /// The unverified `iat` of `session` (for the `iat < __client_uat` check).
+    pub fn session_iat(&self) -> Option<i64> {
+        self.session_claims.as_ref().and_then(|claims| claims.iat)
+    }
+
+    /// The verified claims of `session`, when the verified-token cache knew it.
+    pub fn session_verified(&self) -> Option<Arc<SessionClaims>> {
+        self.session_claims.as_ref()?.verified.clone()
     }
 }
 

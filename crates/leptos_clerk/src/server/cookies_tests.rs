@@ -58,7 +58,7 @@ fn suffixed_pair_wins_over_unsuffixed() {
     assert!(c.uses_suffixed);
     assert_eq!(c.session.as_deref(), Some(new.as_str()));
     assert_eq!(
-        c.session_iat,
+        c.session_iat(),
         Some(950),
         "the iat of the chosen (suffixed) token"
     );
@@ -83,7 +83,7 @@ fn newer_unsuffixed_session_wins() {
     assert!(!c.uses_suffixed);
     assert_eq!(c.session.as_deref(), Some(newer.as_str()));
     assert_eq!(
-        c.session_iat,
+        c.session_iat(),
         Some(990),
         "the iat of the chosen (unsuffixed) token"
     );
@@ -119,10 +119,10 @@ fn session_iat_is_absent_when_the_payload_has_none() {
         "a wrong-typed iat does not hide a good iss"
     );
     assert_eq!(c.session.as_deref(), Some(no_iat.as_str()));
-    assert_eq!(c.session_iat, None);
+    assert_eq!(c.session_iat(), None);
     let c = read("__session=not-a-token; __client_uat=800");
     assert_eq!(c.session.as_deref(), Some("not-a-token"));
-    assert_eq!(c.session_iat, None);
+    assert_eq!(c.session_iat(), None);
 }
 
 #[test]

@@ -158,30 +158,33 @@ impl Verifier {
     /// The `iss`/`iat`/`exp` of `token` for the cookie logic: from the verified-token cache
     /// when the token was verified before (no decoding), else read unverified.
     pub fn peek(&self, token: &str) -> Option<PeekedClaims> {
-        if token.len() <= MAX_TOKEN_BYTES {
-            if let Some(claims) = self.cache.get(token, unix_now()) {
-                return Some(PeekedClaims {
-                    iss: claims
-                        .raw
-                        .get("iss")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    iat: claims.iat,
-                    exp: Some(claims.exp),
-                    verified: Some(claims),
-                });
-            }
-        }
-        peek_claims(token)
+        let Some(claims) = self.cached(token, unix_now()) else {
+            return peek_claims(token);
+        };
+        Some(PeekedClaims {
+            iss: claims
+                .raw
+                .get("iss")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            iat: claims.iat,
+            exp: Some(claims.exp),
+            verified: Some(claims),
+        })
+    }
+
+    /// The claims of `token` from the verified-token cache (oversized tokens are never there).
+    fn cached(&self, token: &str, now: i64) -> Option<Arc<SessionClaims>> {
+        (token.len() <= MAX_TOKEN_BYTES)
+            .then(|| self.cache.get(token, now))
+            .flatten()
     }
 
     /// Verifies a session token and returns its claims.
     pub async fn verify(&self, token: &str) -> Result<Arc<SessionClaims>, TokenVerificationError> {
         let now = unix_now();
-        if token.len() <= MAX_TOKEN_BYTES {
-            if let Some(claims) = self.cache.get(token, now) {
-                return Ok(claims);
-            }
+        if let Some(claims) = self.cached(token, now) {
+            return Ok(claims);
         }
         let (alg, kid) = checked_header(token)?;
         let key = self.keys.key(kid.as_deref()).await?;
@@ -246,12 +249,6 @@ impl Verifier {
             .map(|data| data.claims)
             .map_err(map_jwt_error)
     }
-}
-
-/// Decodes a token's payload WITHOUT verifying it (for cookie selection and the
-/// `iat < __client_uat` check only; never trust it).
-pub fn decode_unverified(token: &str) -> Option<Value> {
-    serde_json::from_slice(&unverified_payload(token)?).ok()
 }
 
 /// The base64url-decoded payload of a token of at most [`MAX_TOKEN_BYTES`].
