@@ -20,6 +20,10 @@
 //! With `--in-process` it serves nothing: it renders the page through both routers in this
 //! process (no sockets), in interleaved batches, and prints the time per request of each
 //! scenario — a measure of the layer's cost that other load on the machine disturbs less.
+//!
+//! With `--repeat <scenario> <count>` it renders the page of one scenario (`a`–`e`) `count`
+//! times in process and exits: a steady loop for a profiler (`perf`, `valgrind`); with
+//! `--trivial` as well, it sends the requests to a trivial handler instead of the page.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -106,7 +110,7 @@ fn pages(options: &LeptosOptions, provide: impl Fn() + Clone + Send + Sync + 'st
 }
 
 /// One request of a scenario: `a` = no layer, signed out; `b` signed out, `c` cookie, `d` Bearer
-/// (layer); `e` = no layer, signed in (with the cookies of `c`).
+/// and the cookies (layer); `e` = no layer, signed in (with the cookies of `c`).
 fn request(scenario: char, fixture: &Fixture) -> Request<Body> {
     let Fixture {
         host,
@@ -117,13 +121,14 @@ fn request(scenario: char, fixture: &Fixture) -> Request<Body> {
         .uri("/")
         .header("host", host)
         .header("accept", "text/html");
+    // A signed-in browser sends its cookies whether or not the server checks them, also with a
+    // Bearer token (the layer then ignores them).
+    let cookies = format!("__client_uat={client_uat}; __session={token}");
     let builder = match scenario {
-        // A signed-in browser sends its cookies whether or not the server checks them.
-        'c' | 'e' => builder.header(
-            "cookie",
-            format!("__client_uat={client_uat}; __session={token}"),
-        ),
-        'd' => builder.header("authorization", format!("Bearer {token}")),
+        'c' | 'e' => builder.header("cookie", cookies),
+        'd' => builder
+            .header("cookie", cookies)
+            .header("authorization", format!("Bearer {token}")),
         _ => builder,
     };
     builder.body(Body::empty()).expect("valid request")
@@ -240,6 +245,22 @@ async fn measure_routers(kind: &str, routers: &Routers<'_>, fixture: &Fixture, i
     }
 }
 
+/// Renders the page of `scenario` `count` times (for a profiler).
+async fn repeat(routers: &Routers<'_>, fixture: &Fixture, scenario: char, count: usize) {
+    for _ in 0..count {
+        let response = routers
+            .of(scenario)
+            .clone()
+            .oneshot(request(scenario, fixture))
+            .await
+            .expect("infallible");
+        assert!(response.status().is_success(), "{scenario}: not a 200");
+        to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("the body streams to its end");
+    }
+}
+
 /// Times `Clerk::authenticate_request` alone on the request heads of b–d.
 async fn measure_authenticate(clerk: &Clerk, fixture: &Fixture, (rounds, batch): (usize, usize)) {
     let layered: Vec<char> = SCENARIOS.into_iter().filter(|s| !is_baseline(*s)).collect();
@@ -264,12 +285,18 @@ async fn measure_authenticate(clerk: &Clerk, fixture: &Fixture, (rounds, batch):
     }
 }
 
+/// A trivial handler without and with the layer (the layer's own cost, without the page).
+fn trivial_routers(clerk: &Clerk) -> (Router, Router) {
+    let trivial = Router::new().route("/", get(|| async { "ok" }));
+    let layered = trivial.clone().layer(clerk.layer());
+    (trivial, layered)
+}
+
 /// The in-process measurements: the page through both routers, the layer around a trivial
 /// handler (its own cost, without the page), and `authenticate_request` alone.
 async fn measure_in_process(pages: &Routers<'_>, clerk: &Clerk, fixture: &Fixture) {
     measure_routers("page", pages, fixture, 4000).await;
-    let trivial = Router::new().route("/", get(|| async { "ok" }));
-    let trivial_layered = trivial.clone().layer(clerk.layer());
+    let (trivial, trivial_layered) = trivial_routers(clerk);
     let trivial_routers = Routers {
         plain: &trivial,
         plain_signed_in: &trivial,
@@ -285,9 +312,14 @@ async fn serve(listener: TcpListener, app: Router) {
     }
 }
 
+/// Whether `--in-process` was given.
+fn in_process_mode() -> bool {
+    std::env::args().any(|arg| arg == "--in-process")
+}
+
 fn main() {
     // In process, one thread: no wake-ups across worker threads blur the comparison.
-    let mut runtime = if std::env::args().any(|arg| arg == "--in-process") {
+    let mut runtime = if in_process_mode() || std::env::args().any(|arg| arg == "--repeat") {
         tokio::runtime::Builder::new_current_thread()
     } else {
         tokio::runtime::Builder::new_multi_thread()
@@ -325,6 +357,18 @@ async fn run() {
         .await
         .expect("the bench token verifies");
     let signed_in_state = clerk.clerk_state(&Auth::from_claims(claims, &token, true));
+    if in_process_mode() {
+        // The baselines copy their state into the Leptos context on every request, a copy the
+        // layered pages do not make (they share one); reported so the overhead can be read
+        // conservatively (measured overhead + this copy).
+        let copies = 100_000;
+        let started = Instant::now();
+        for _ in 0..copies {
+            std::hint::black_box(signed_in_state.clone());
+        }
+        let micros = started.elapsed().as_secs_f64() * 1e6 / copies as f64;
+        println!("baseline_state_copy_us={micros:.3}");
+    }
     let plain_signed_in = pages(&options, move || provide_context(signed_in_state.clone()));
 
     println!("baseline_url=http://{plain_addr}/");
@@ -334,17 +378,38 @@ async fn run() {
     println!("client_uat={iat}");
     println!("pid={}", std::process::id());
 
-    if std::env::args().any(|arg| arg == "--in-process") {
-        let fixture = Fixture {
-            host: layered_addr.to_string(),
-            token,
-            client_uat: iat,
+    let args: Vec<String> = std::env::args().collect();
+    let fixture = Fixture {
+        host: layered_addr.to_string(),
+        token: token.clone(),
+        client_uat: iat,
+    };
+    let routers = Routers {
+        plain: &plain,
+        plain_signed_in: &plain_signed_in,
+        layered: &layered,
+    };
+    if let Some(at) = args.iter().position(|arg| arg == "--repeat") {
+        let scenario = args.get(at + 1).and_then(|s| s.chars().next());
+        let count = args.get(at + 2).and_then(|c| c.parse().ok());
+        let (Some(scenario @ 'a'..='e'), Some(count)) = (scenario, count) else {
+            eprintln!("usage: layer_overhead --repeat <a|b|c|d|e> <count> [--trivial]");
+            std::process::exit(2);
         };
-        let routers = Routers {
-            plain: &plain,
-            plain_signed_in: &plain_signed_in,
-            layered: &layered,
-        };
+        if args.iter().any(|arg| arg == "--trivial") {
+            let (trivial, trivial_layered) = trivial_routers(&clerk);
+            let routers = Routers {
+                plain: &trivial,
+                plain_signed_in: &trivial,
+                layered: &trivial_layered,
+            };
+            repeat(&routers, &fixture, scenario, count).await;
+            return;
+        }
+        repeat(&routers, &fixture, scenario, count).await;
+        return;
+    }
+    if in_process_mode() {
         measure_in_process(&routers, &clerk, &fixture).await;
         return;
     }

@@ -166,8 +166,8 @@ pub(crate) fn page_state() -> Option<ClerkState> {
     // Read in place: `use_context` would copy the whole request head.
     #[cfg(feature = "ssr")]
     if let Some(state) = with_context::<http::request::Parts, _>(|parts| {
-        let state = parts.extensions.get::<std::sync::Arc<ClerkState>>()?;
-        Some(ClerkState::clone(state))
+        let request = crate::server::context::clerk_request(parts).ok()?;
+        Some(ClerkState::clone(&request.state))
     }) {
         return state;
     }

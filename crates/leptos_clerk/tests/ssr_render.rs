@@ -1,6 +1,7 @@
 //! Server-side rendering of the browser half: what the first HTML contains for
-//! signed-in and signed-out requests, read the way the axum layer hands the
-//! state over (request extensions of `http::request::Parts`).
+//! signed-in and signed-out requests, from a `ClerkState` provided as context (the
+//! state the axum layer hands over in the request extensions is covered, through the
+//! real layer, by `auth_browser_state.rs`).
 #![cfg(feature = "ssr")]
 
 use leptos::prelude::*;
@@ -43,19 +44,18 @@ fn signed_in(role: &str) -> AuthSnapshot {
     }
 }
 
-/// Renders `view` the way leptos_axum does: with the request's parts, whose
-/// extensions carry the state the axum layer computed, as context. Hydration
-/// markers (`<!>`) are removed to keep the assertions readable.
+/// Renders `view` the way leptos_axum does, with the request's parts as context, and
+/// `state` (if any) provided as the page's Clerk state. Hydration markers (`<!>`) are
+/// removed to keep the assertions readable.
 fn render<V: IntoView + 'static>(state: Option<ClerkState>, view: impl FnOnce() -> V) -> String {
-    let mut request = http::Request::builder().uri("/").body(()).unwrap();
-    if let Some(state) = state {
-        // Shared, as the layer inserts it.
-        request.extensions_mut().insert(std::sync::Arc::new(state));
-    }
+    let request = http::Request::builder().uri("/").body(()).unwrap();
     let (parts, ()) = request.into_parts();
     let owner = Owner::new();
     owner.with(|| {
         provide_context(parts);
+        if let Some(state) = state {
+            provide_context(state);
+        }
         view().to_html().replace("<!>", "")
     })
 }
@@ -293,13 +293,13 @@ fn hooks_outside_the_provider_do_not_panic() {
 fn a_rendered_page_can_be_dropped_on_another_thread() {
     let (parts, ()) = http::Request::builder()
         .uri("/")
-        .extension(std::sync::Arc::new(state(signed_in("org:admin"))))
         .body(())
         .unwrap()
         .into_parts();
     let owner = Owner::new();
     let html = owner.with(|| {
         provide_context(parts);
+        provide_context(state(signed_in("org:admin")));
         view! {
             <ClerkProvider>
                 <SignedIn><UserButton/></SignedIn>

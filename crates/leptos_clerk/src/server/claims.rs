@@ -1,6 +1,10 @@
 //! Session-token claims, v1 (`org_*`) and v2 (`v: 2`, `o: {…}`, `fea`, `pla`).
 
+use std::sync::{Arc, OnceLock};
+
 use serde_json::{Map, Value};
+
+use crate::state::ClerkState;
 
 /// The active organization of a session.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,6 +44,38 @@ pub struct SessionClaims {
     pub act: Option<Value>,
     /// The whole payload.
     pub raw: Value,
+    /// The browser state built from these claims, kept with them: the verified-token cache
+    /// shares one `SessionClaims` between all requests with the same token, so the state is
+    /// built once per token instead of once per request.
+    browser_state: BrowserStateMemo,
+}
+
+/// [`ClerkState`] built from one [`SessionClaims`], with the id of the
+/// [`Clerk`](super::clerk::Clerk) that built it (its configuration is part of the state).
+/// Not part of the claims' identity: it compares equal, and a clone starts empty.
+#[derive(Default)]
+struct BrowserStateMemo(OnceLock<(u64, Arc<ClerkState>)>);
+
+impl Clone for BrowserStateMemo {
+    fn clone(&self) -> Self {
+        BrowserStateMemo::default()
+    }
+}
+
+impl PartialEq for BrowserStateMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for BrowserStateMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "built"
+        } else {
+            "empty"
+        })
+    }
 }
 
 impl SessionClaims {
@@ -74,7 +110,28 @@ impl SessionClaims {
             fva,
             act: obj.get("act").filter(|a| a.is_object()).cloned(),
             raw,
+            browser_state: BrowserStateMemo::default(),
         })
+    }
+
+    /// The browser state of these claims for the Clerk with id `clerk_id`: built by `build`
+    /// the first time, then shared. Claims built by another Clerk get a fresh one each time.
+    pub(crate) fn browser_state(
+        &self,
+        clerk_id: u64,
+        build: impl FnOnce() -> ClerkState,
+    ) -> Arc<ClerkState> {
+        let memo = &self.browser_state.0;
+        match memo.get() {
+            Some((owner, state)) if *owner == clerk_id => state.clone(),
+            Some(_) => Arc::new(build()),
+            None => {
+                let state = Arc::new(build());
+                // Another request may have built it meanwhile: either copy is right.
+                let _ = memo.set((clerk_id, state.clone()));
+                state
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! [`Clerk`]: the shared handle (configuration, verifier, Backend API client), cheap to clone.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use jsonwebtoken::DecodingKey;
@@ -17,6 +18,8 @@ use super::verify::{Verifier, VerifyOptions};
 use crate::state::{AuthSnapshot, ClerkState};
 
 struct Inner {
+    /// Unique in this process: tells the browser states this handle built from any other's.
+    id: u64,
     config: ClerkConfig,
     publishable_key: PublishableKey,
     cookie_suffix: String,
@@ -74,7 +77,9 @@ impl Clerk {
             urls: config.urls.clone(),
             auth: Auth::signed_out(None).snapshot(),
         });
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let inner = Inner {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             cookie_suffix: publishable_key.cookie_suffix(),
             verifier: Verifier::new(keys, options, DEFAULT_CAPACITY),
             backend_api,
@@ -133,8 +138,13 @@ impl Clerk {
         self.inner.verifier.verify(token).await
     }
 
-    /// [`Clerk::clerk_state`], shared: every signed-out request gets the same one.
+    /// [`Clerk::clerk_state`], shared: every signed-out request gets the same one, and every
+    /// request with the same verified session token (the verified-token cache hands out the
+    /// same claims) gets the one built for its first request.
     pub fn shared_clerk_state(&self, auth: &Auth) -> Arc<ClerkState> {
+        if let Some(claims) = auth.claims() {
+            return claims.browser_state(self.inner.id, || self.clerk_state(auth));
+        }
         let snapshot = auth.snapshot();
         if snapshot == self.inner.signed_out_state.auth {
             return self.inner.signed_out_state.clone();

@@ -83,9 +83,31 @@ impl IntoResponse for AuthError {
     }
 }
 
+/// What [`super::ClerkLayer`] learned about one request, stored in its extensions as one
+/// `Arc<ClerkRequest>`: one entry is cheaper to insert, and to copy when leptos_axum copies the
+/// request head for a page, than three.
+#[derive(Debug)]
+pub(crate) struct ClerkRequest {
+    /// The request's auth object.
+    pub(crate) auth: Auth,
+    /// The browser state to render into the page (shared between requests where possible).
+    pub(crate) state: Arc<ClerkState>,
+    /// The handle that authenticated the request.
+    pub(crate) clerk: Clerk,
+}
+
+/// What the layer stored for the request with head `parts`.
+pub(crate) fn clerk_request(parts: &Parts) -> Result<&ClerkRequest, AuthError> {
+    parts
+        .extensions
+        .get::<Arc<ClerkRequest>>()
+        .map(Arc::as_ref)
+        .ok_or(AuthError::LayerMissing)
+}
+
 /// The [`Auth`] of a request that went through the layer.
 pub fn auth_from_parts(parts: &Parts) -> Result<Auth, AuthError> {
-    layer_extension::<Auth>(parts)
+    clerk_request(parts).map(|request| request.auth.clone())
 }
 
 /// The [`Auth`] of the current request, for `#[server]` functions and SSR.
@@ -98,23 +120,14 @@ fn with_request<T>(read: impl FnOnce(&Parts) -> Result<T, AuthError>) -> Result<
     leptos::prelude::with_context::<Parts, _>(read).unwrap_or(Err(AuthError::NoRequest))
 }
 
-/// The request extension `T` the layer inserted.
-fn layer_extension<T: Clone + Send + Sync + 'static>(parts: &Parts) -> Result<T, AuthError> {
-    parts
-        .extensions
-        .get::<T>()
-        .cloned()
-        .ok_or(AuthError::LayerMissing)
-}
-
 /// The shared [`Clerk`] handle of the current request.
 pub fn get_clerk() -> Result<Clerk, AuthError> {
-    with_request(layer_extension::<Clerk>)
+    with_request(|parts| clerk_request(parts).map(|request| request.clerk.clone()))
 }
 
 /// The [`ClerkState`] of the current request, to render into the page.
 pub fn get_clerk_state() -> Result<ClerkState, AuthError> {
-    with_request(|parts| layer_extension::<Arc<ClerkState>>(parts).map(Arc::unwrap_or_clone))
+    with_request(|parts| clerk_request(parts).map(|request| ClerkState::clone(&request.state)))
 }
 
 /// A signed-in [`Auth`], or [`AuthError::SignedOut`] (page loads: redirect to
@@ -125,19 +138,15 @@ pub fn require_auth() -> Result<Auth, AuthError> {
 
 /// [`require_auth`] for a given request head.
 pub fn require_auth_from_parts(parts: &Parts) -> Result<Auth, AuthError> {
-    let auth = auth_from_parts(parts)?;
-    if auth.is_authenticated() {
-        return Ok(auth);
+    let request = clerk_request(parts)?;
+    if request.auth.is_authenticated() {
+        return Ok(request.auth.clone());
     }
     if !is_document_request(&parts.headers) {
         return Err(AuthError::Unauthenticated);
     }
-    let clerk = parts
-        .extensions
-        .get::<Clerk>()
-        .ok_or(AuthError::LayerMissing)?;
     Err(AuthError::SignedOut {
-        sign_in_url: sign_in_url(&clerk.config().urls.sign_in_url, parts),
+        sign_in_url: sign_in_url(&request.clerk.config().urls.sign_in_url, parts),
     })
 }
 
@@ -167,11 +176,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Clerk {
     type Rejection = AuthError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Clerk>()
-            .cloned()
-            .ok_or(AuthError::LayerMissing)
+        clerk_request(parts).map(|request| request.clerk.clone())
     }
 }
 

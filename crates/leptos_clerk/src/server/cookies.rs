@@ -212,7 +212,7 @@ fn choose_cookie_set(
         session_claims: suffixed_claims,
     };
     if session.is_some() {
-        let iss = session_claims.as_ref().and_then(|c| c.iss.as_deref());
+        let iss = session_claims.as_ref().and_then(PeekedClaims::issuer);
         let Some(iss) = iss.filter(|i| !i.is_empty()) else {
             return unsuffixed(session_claims);
         };

@@ -2,8 +2,8 @@
 //! cookies of a document request, and the resolution of its result (a nonce
 //! for the Backend API, or a legacy signed handshake token).
 
-use http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
-use http::{HeaderMap, HeaderValue};
+use http::header::{ACCEPT, CACHE_CONTROL, LOCATION, SET_COOKIE};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
@@ -19,13 +19,16 @@ pub const MAX_REDIRECTS: u32 = 3;
 /// Most Set-Cookie directives accepted from one handshake.
 const MAX_DIRECTIVES: usize = 32;
 
+/// `sec-fetch-dest` (a constant: looking up a `&str` name parses it every time).
+const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
+
 /// Whether the request loads a page (`sec-fetch-dest: document|iframe`, or no
 /// `sec-fetch-dest` and `accept: text/html…`): only those may be redirected.
 pub fn is_document_request(headers: &HeaderMap) -> bool {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    match header("sec-fetch-dest") {
+    let header = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    match header(SEC_FETCH_DEST) {
         Some(dest) => dest == "document" || dest == "iframe",
-        None => header("accept").is_some_and(|a| a.starts_with("text/html")),
+        None => header(ACCEPT).is_some_and(|a| a.starts_with("text/html")),
     }
 }
 

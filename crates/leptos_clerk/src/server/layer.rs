@@ -2,9 +2,10 @@
 //!
 //! One authenticate pass per request. The layer never rejects a request by
 //! itself: it only answers the handshake 307 itself; everything else reaches
-//! the app with [`Auth`], `Arc<`[`ClerkState`]`>` and [`Clerk`] in the request
-//! extensions, and the response gets the `x-clerk-auth-*` and `Set-Cookie`
-//! headers of the pass.
+//! the app with the request's [`Auth`], its [`ClerkState`](crate::state::ClerkState)
+//! and the [`Clerk`] handle in the request extensions (read them with
+//! [`get_auth`](super::get_auth), the [`Auth`] extractor, …), and the response gets the
+//! `x-clerk-auth-*` and `Set-Cookie` headers of the pass.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,9 +17,10 @@ use axum::response::Response;
 use http::{Request, StatusCode};
 use tower::{Layer, Service};
 
+#[cfg(doc)]
 use super::auth::Auth;
 use super::clerk::Clerk;
-use crate::state::ClerkState;
+use super::context::ClerkRequest;
 
 /// The tower layer; build it with [`Clerk::layer`].
 #[derive(Clone, Debug)]
@@ -80,11 +82,12 @@ where
                 return Ok(response);
             }
             let auth = state.to_auth(clerk.config().treat_pending_as_signed_out);
-            // Shared: leptos_axum copies the request head (extensions included) per page.
-            let clerk_state = clerk.shared_clerk_state(&auth);
-            parts.extensions.insert::<Auth>(auth);
-            parts.extensions.insert::<Arc<ClerkState>>(clerk_state);
-            parts.extensions.insert::<Clerk>(clerk);
+            let request = ClerkRequest {
+                state: clerk.shared_clerk_state(&auth),
+                auth,
+                clerk,
+            };
+            parts.extensions.insert(Arc::new(request));
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
             let headers = response.headers_mut();
             let mut last_name = None;

@@ -10,6 +10,13 @@ use super::auth::Auth;
 use super::claims::SessionClaims;
 use super::reasons::AuthReason;
 
+/// `x-clerk-auth-status` (built at compile time, like the two below).
+const AUTH_STATUS_HEADER: HeaderName = HeaderName::from_static("x-clerk-auth-status");
+/// `x-clerk-auth-reason`.
+const AUTH_REASON_HEADER: HeaderName = HeaderName::from_static("x-clerk-auth-reason");
+/// `x-clerk-auth-message`.
+const AUTH_MESSAGE_HEADER: HeaderName = HeaderName::from_static("x-clerk-auth-message");
+
 /// The outcome of authenticating a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthStatus {
@@ -57,12 +64,12 @@ impl RequestState {
         mut headers: HeaderMap,
     ) -> Self {
         headers.insert(
-            HeaderName::from_static("x-clerk-auth-status"),
+            AUTH_STATUS_HEADER,
             HeaderValue::from_static(status.as_str()),
         );
         if let Some(reason) = reason {
             headers.insert(
-                HeaderName::from_static("x-clerk-auth-reason"),
+                AUTH_REASON_HEADER,
                 HeaderValue::from_static(reason.as_str()),
             );
         }
@@ -70,7 +77,7 @@ impl RequestState {
             .as_deref()
             .and_then(|m| HeaderValue::from_str(m).ok())
         {
-            headers.insert(HeaderName::from_static("x-clerk-auth-message"), value);
+            headers.insert(AUTH_MESSAGE_HEADER, value);
         }
         RequestState {
             status,

@@ -162,11 +162,7 @@ impl Verifier {
             return peek_claims(token);
         };
         Some(PeekedClaims {
-            iss: claims
-                .raw
-                .get("iss")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            iss: None,
             iat: claims.iat,
             exp: Some(claims.exp),
             verified: Some(claims),
@@ -266,12 +262,23 @@ pub struct PeekedClaims {
     /// The verified claims, when the token was found in the verified-token cache (then the
     /// other fields come from them and the token needs no new verification).
     pub verified: Option<Arc<SessionClaims>>,
-    /// `iss`, when a string.
+    /// `iss` of an unverified token, when a string (not copied when `verified` is set: read
+    /// it with [`PeekedClaims::issuer`]).
     pub iss: Option<String>,
     /// `iat` in seconds, when a number.
     pub iat: Option<i64>,
     /// `exp` in seconds, when a number.
     pub exp: Option<i64>,
+}
+
+impl PeekedClaims {
+    /// `iss`: from the verified claims when there are some, else as read from the token.
+    pub fn issuer(&self) -> Option<&str> {
+        match &self.verified {
+            Some(claims) => claims.raw.get("iss").and_then(Value::as_str),
+            None => self.iss.as_deref(),
+        }
+    }
 }
 
 /// A JSON value kept only when it has the expected type: a wrong type reads as
