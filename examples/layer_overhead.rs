@@ -187,10 +187,10 @@ fn baseline_of(scenario: char) -> char {
 }
 
 /// Sends one request of every scenario per iteration (the order rotating from one iteration
-/// to the next), `iterations` times after as many warm-up iterations as a tenth of that,
-/// reading every body to its end (the SSR render streams). Prints per scenario the fastest and
-/// the median time per request (µs) and, for b–d, the median of the paired differences with
-/// the baseline's request of the same iteration (`diff_us`): load from outside the process
+/// to the next), `iterations` times after as many warm-up iterations as a tenth of that.
+/// Prints per scenario the fastest and the median time per request (µs) and, for b–d, the
+/// median of the paired differences with the baseline's request of the same iteration
+/// (`diff_us`): load from outside the process
 /// drifts slowly, so it hits both requests of a pair alike and the difference keeps the
 /// layer's own cost.
 async fn measure_routers(kind: &str, routers: &Routers<'_>, fixture: &Fixture, iterations: usize) {
@@ -201,19 +201,7 @@ async fn measure_routers(kind: &str, routers: &Routers<'_>, fixture: &Fixture, i
             let index = (iteration + offset) % SCENARIOS.len();
             let scenario = SCENARIOS[index];
             let started = Instant::now();
-            let response = routers
-                .of(scenario)
-                .clone()
-                .oneshot(request(scenario, fixture))
-                .await
-                .expect("infallible");
-            assert!(
-                response.status().is_success(),
-                "{kind} {scenario}: not a 200"
-            );
-            to_bytes(response.into_body(), usize::MAX)
-                .await
-                .expect("the body streams to its end");
+            serve_one(routers, fixture, scenario, kind).await;
             // The warm-up also fills the verified-token cache.
             if iteration >= warm_up {
                 micros[index].push(started.elapsed().as_secs_f64() * 1e6);
@@ -245,19 +233,28 @@ async fn measure_routers(kind: &str, routers: &Routers<'_>, fixture: &Fixture, i
     }
 }
 
+/// Sends one request of `scenario` through its router and reads the body to its end (the SSR
+/// render streams); panics unless it is a 200.
+async fn serve_one(routers: &Routers<'_>, fixture: &Fixture, scenario: char, kind: &str) {
+    let response = routers
+        .of(scenario)
+        .clone()
+        .oneshot(request(scenario, fixture))
+        .await
+        .expect("infallible");
+    assert!(
+        response.status().is_success(),
+        "{kind} {scenario}: not a 200"
+    );
+    to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("the body streams to its end");
+}
+
 /// Renders the page of `scenario` `count` times (for a profiler).
 async fn repeat(routers: &Routers<'_>, fixture: &Fixture, scenario: char, count: usize) {
     for _ in 0..count {
-        let response = routers
-            .of(scenario)
-            .clone()
-            .oneshot(request(scenario, fixture))
-            .await
-            .expect("infallible");
-        assert!(response.status().is_success(), "{scenario}: not a 200");
-        to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("the body streams to its end");
+        serve_one(routers, fixture, scenario, "repeat").await;
     }
 }
 

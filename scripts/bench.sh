@@ -192,6 +192,8 @@ fi
 cat "$WORK/verify.txt"
 
 mkdir -p "$(dirname "$REPORT")"
+# ran SCENARIO: whether wrk loaded that run (BENCH_ORDER may leave runs out).
+ran() { grep -q "^$1 " "$WORK/runs"; }
 # mean SCENARIO COLUMN: the mean of a column of $WORK/runs over the rounds.
 mean() { awk -v s="$1" -v c="$2" '$1 == s {t += $c; n++} END {printf "%.2f", t / n}' "$WORK/runs"; }
 # spread: per run, (max − min) / mean of req/s over the rounds.
@@ -213,13 +215,19 @@ overhead() {
   echo "| run | page bytes | req/s | p50 ms | p99 ms | errors | overhead vs the same page without the layer | vs a |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for s in a b c d e; do
+    if ! ran "$s"; then
+      echo "| $(label_of "$s") | ${BYTES[$s]} | not run (BENCH_ORDER) | | | | | |"
+      continue
+    fi
     rps="$(mean "$s" 3)"
     own="—" vs_a="—"
     case "$s" in
       b | c | d)
         base="$(baseline_of "$s")"
-        own="$(overhead "$(mean "$base" 3)" "$rps") vs $base"
-        vs_a=$(awk -v a="$(mean a 3)" -v x="$rps" 'BEGIN { printf "%+.1f %%", (a - x) / a * 100 }')
+        if ran "$base"; then own="$(overhead "$(mean "$base" 3)" "$rps") vs $base"; fi
+        if ran a; then
+          vs_a=$(awk -v a="$(mean a 3)" -v x="$rps" 'BEGIN { printf "%+.1f %%", (a - x) / a * 100 }')
+        fi
         ;;
     esac
     echo "| $(label_of "$s") | ${BYTES[$s]} | $rps | $(mean "$s" 4) | $(mean "$s" 5) | $(awk -v s="$s" '$1 == s {n += $6} END {print n + 0}' "$WORK/runs") | $own | $vs_a |"
