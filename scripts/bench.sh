@@ -19,18 +19,19 @@
 #   (`cargo bench --bench verify`). Writes target/bench-report.md (req/s, p50/p99 latency,
 #   overhead of b/c/d vs their baseline; target <= 5 %) and prints it, with the server's RSS.
 #
-# Knobs (environment): BENCH_DURATION (wrk -d, default 10s), BENCH_CONNECTIONS (default 32),
-#   BENCH_THREADS (default 2), BENCH_ORDER (default "b a c e d"), BENCH_ROUNDS (default 2; every
-#   other round runs the order reversed, and the summary averages the rounds).
+# Knobs (environment): BENCH_DURATION (wrk -d, default 5s), BENCH_CONNECTIONS (default 32),
+#   BENCH_THREADS (default 2), BENCH_ORDER (default "b a c e d"), BENCH_ROUNDS (default 4; every
+#   other round runs the order reversed; the summary averages the rounds and also gives the
+#   median of the per-round overheads, each run against its baseline of the same round).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-DURATION="${BENCH_DURATION:-10s}"
+DURATION="${BENCH_DURATION:-5s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
 read -r -a ORDER <<<"${BENCH_ORDER:-b a c e d}"
-ROUNDS="${BENCH_ROUNDS:-2}"
+ROUNDS="${BENCH_ROUNDS:-4}"
 TARGET_OVERHEAD_PCT=5
 REPORT="$ROOT/target/bench-report.md"
 WORK="$(mktemp -d)"
@@ -201,6 +202,18 @@ spread() {
   awk '{ n[$1]++; t[$1] += $3; if (!($1 in lo) || $3 < lo[$1]) lo[$1] = $3; if ($3 > hi[$1]) hi[$1] = $3 }
     END { for (s in n) printf "%s %.1f %%; ", s, (hi[s] - lo[s]) / (t[s] / n[s]) * 100 }' "$WORK/runs" | sed 's/; $//'
 }
+# paired_median BASE RUN: the median over the rounds of (BASE − RUN) / BASE of the same round,
+# judged against the target (slow drift of the machine's load hits both runs of a round alike).
+paired_median() {
+  awk -v b="$1" -v x="$2" -v t="$TARGET_OVERHEAD_PCT" '
+    $1 == b {base[$2] = $3} $1 == x {run[$2] = $3}
+    END {
+      n = 0
+      for (r in run) if (r in base) o[++n] = (base[r] - run[r]) / base[r] * 100
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && o[j] < o[j - 1]; j--) { k = o[j]; o[j] = o[j - 1]; o[j - 1] = k }
+      m = (n % 2) ? o[(n + 1) / 2] : (o[n / 2] + o[n / 2 + 1]) / 2
+      printf "%+.1f %% (%s)", m, (m <= t ? "ok" : "over " t " %") }' "$WORK/runs"
+}
 # overhead BASE RUN: (BASE − RUN) / BASE as a signed percentage, judged against the target.
 overhead() {
   awk -v a="$1" -v x="$2" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
@@ -212,28 +225,33 @@ overhead() {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, load average before the runs: $LOAD_BEFORE."
   echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION against the app's SSR home page on 127.0.0.1; order ${ORDER[*]}, $ROUNDS round(s) (even rounds reversed); means over rounds."
   echo
-  echo "| run | page bytes | req/s | p50 ms | p99 ms | errors | overhead vs the same page without the layer | vs a |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| run | page bytes | req/s | p50 ms | p99 ms | errors | overhead vs the same page without the layer | median per-round overhead | vs a |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for s in a b c d e; do
     if ! ran "$s"; then
-      echo "| $(label_of "$s") | ${BYTES[$s]} | not run (BENCH_ORDER) | | | | | |"
+      echo "| $(label_of "$s") | ${BYTES[$s]} | not run (BENCH_ORDER) | | | | | | |"
       continue
     fi
     rps="$(mean "$s" 3)"
-    own="—" vs_a="—"
+    own="—" paired="—" vs_a="—"
     case "$s" in
       b | c | d)
         base="$(baseline_of "$s")"
-        if ran "$base"; then own="$(overhead "$(mean "$base" 3)" "$rps") vs $base"; fi
+        if ran "$base"; then
+          own="$(overhead "$(mean "$base" 3)" "$rps") vs $base"
+          paired="$(paired_median "$base" "$s")"
+        fi
         if ran a; then
           vs_a=$(awk -v a="$(mean a 3)" -v x="$rps" 'BEGIN { printf "%+.1f %%", (a - x) / a * 100 }')
         fi
         ;;
     esac
-    echo "| $(label_of "$s") | ${BYTES[$s]} | $rps | $(mean "$s" 4) | $(mean "$s" 5) | $(awk -v s="$s" '$1 == s {n += $6} END {print n + 0}' "$WORK/runs") | $own | $vs_a |"
+    echo "| $(label_of "$s") | ${BYTES[$s]} | $rps | $(mean "$s" 4) | $(mean "$s" 5) | $(awk -v s="$s" '$1 == s {n += $6} END {print n + 0}' "$WORK/runs") | $own | $paired | $vs_a |"
   done
   echo
   echo "Overhead = (req/s of the baseline − req/s of the run) / req/s of the baseline; target ≤ $TARGET_OVERHEAD_PCT %."
+  echo "Median per-round overhead: the same ratio within each round (a run and its baseline loaded"
+  echo "minutes apart at most), the median over the rounds: less moved by the machine's drifting load."
   echo "Spread between rounds of the same run (max − min over mean), the noise floor of this table: $(spread)."
   echo "The baseline of b is a (signed out), of c and d it is e (the same signed-in page, its Clerk"
   echo "state computed once at start-up, the request carrying the cookies of c). \"vs a\" adds the cost of rendering the signed-in page."
