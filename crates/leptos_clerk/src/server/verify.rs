@@ -353,4 +353,37 @@ mod tests {
         let huge = unsigned(&format!(r#"{{"iss":"{}"}}"#, "x".repeat(MAX_TOKEN_BYTES)));
         assert_eq!(peek_claims(&huge), None, "oversized tokens are not decoded");
     }
+
+    #[tokio::test]
+    async fn peek_answers_from_the_cache_once_a_token_is_verified() {
+        const PRIVATE: &str = include_str!("../../tests/fixtures/test_only_rsa_a_private.pem");
+        const PUBLIC: &str = include_str!("../../tests/fixtures/test_only_rsa_a_public.pem");
+        let key = jsonwebtoken::DecodingKey::from_rsa_pem(PUBLIC.as_bytes()).unwrap();
+        let options = VerifyOptions {
+            issuer: "https://clerk.a.test".into(),
+            authorized_parties: Vec::new(),
+            clock_skew: Duration::from_secs(5),
+        };
+        let verifier = Verifier::new(KeySource::Local(Arc::new(key)), options, 8);
+        let now = unix_now();
+        let payload = json!({"iss": "https://clerk.a.test", "sub": "user_1",
+            "iat": now - 1, "exp": now + 60});
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(Algorithm::RS256),
+            &payload,
+            &jsonwebtoken::EncodingKey::from_rsa_pem(PRIVATE.as_bytes()).unwrap(),
+        )
+        .unwrap();
+
+        let unverified = verifier.peek(&token).unwrap();
+        assert!(unverified.verified.is_none());
+        assert_eq!(unverified.issuer(), Some("https://clerk.a.test"));
+
+        let claims = verifier.verify(&token).await.unwrap();
+        let cached = verifier.peek(&token).unwrap();
+        assert!(Arc::ptr_eq(cached.verified.as_ref().unwrap(), &claims));
+        assert_eq!(cached.iss, None, "not copied on a cache hit");
+        assert_eq!(cached.issuer(), Some("https://clerk.a.test"));
+        assert_eq!((cached.iat, cached.exp), (Some(now - 1), Some(now + 60)));
+    }
 }
