@@ -12,10 +12,7 @@ use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::{provide_context, Owner};
-use leptos_clerk::server::keys::{InstanceType, PublishableKey};
-use leptos_clerk::server::{
-    get_auth, get_clerk, get_clerk_state, require_auth, AuthError, Clerk, ClerkConfig,
-};
+use leptos_clerk::server::{get_auth, get_clerk, get_clerk_state, require_auth, AuthError, Clerk};
 use serde_json::json;
 use url::Url;
 
@@ -32,15 +29,6 @@ fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-fn production_config(api: &str) -> ClerkConfig {
-    let pk = PublishableKey::from_frontend_api("clerk.localhost", InstanceType::Production);
-    let mut config = config(api);
-    config.publishable_key = pk.key;
-    config.secret_key = SECRET_LIVE.into();
-    config.proxy_url = None;
-    config
 }
 
 #[tokio::test]

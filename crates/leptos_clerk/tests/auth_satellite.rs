@@ -8,7 +8,6 @@ mod auth_support;
 
 use auth_support::*;
 use axum::http::StatusCode;
-use leptos_clerk::server::keys::{InstanceType, PublishableKey};
 use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError};
 
 const PRIMARY_SIGN_IN: &str = "https://primary.test/sign-in";
@@ -33,11 +32,7 @@ fn assert_no_redirect(answer: &Answer, status: &str, reason: Option<&str>) {
 }
 
 fn production_satellite(api: &str) -> ClerkConfig {
-    let mut config = config(api);
-    config.publishable_key =
-        PublishableKey::from_frontend_api("clerk.localhost", InstanceType::Production).key;
-    config.secret_key = SECRET_LIVE.into();
-    config.proxy_url = None;
+    let mut config = production_config(api);
     config.is_satellite = true;
     config.domain = Some("sat.test".into());
     config

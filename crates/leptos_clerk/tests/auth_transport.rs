@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use auth_support::{app, claims, config, now, request, send, sign, Carrier, SECRET_LIVE};
+use auth_support::{
+    app, claims, config, now, production_config, request, send, sign, Carrier, SECRET_LIVE,
+};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -20,8 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos_clerk::server::backend_api::BackendApiError;
-use leptos_clerk::server::keys::{InstanceType, PublishableKey};
-use leptos_clerk::server::{Clerk, ClerkConfig};
+use leptos_clerk::server::Clerk;
 use serde_json::{json, Value};
 
 const JWKS: &str = "/v1/jwks";
@@ -111,15 +112,6 @@ async fn start() -> (String, Arc<StandIn>) {
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     (base, api)
-}
-
-fn production_config(api: &str) -> ClerkConfig {
-    let mut config = config(api);
-    config.publishable_key =
-        PublishableKey::from_frontend_api("clerk.localhost", InstanceType::Production).key;
-    config.secret_key = SECRET_LIVE.into();
-    config.proxy_url = None;
-    config
 }
 
 fn page(path: &str) -> Request<Body> {

@@ -166,9 +166,7 @@ impl ClerkCookies {
             uses_suffixed: choice.suffixed,
         }
     }
-}
 
-impl ClerkCookies {
     /// The unverified `iat` of `session` (for the `iat < __client_uat` check).
     pub fn session_iat(&self) -> Option<i64> {
         self.session_claims.as_ref().and_then(|claims| claims.iat)

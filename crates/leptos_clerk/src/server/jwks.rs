@@ -201,12 +201,7 @@ struct Jwk {
     e: String,
 }
 
-/// Parses `{"keys":[{kid,kty:"RSA",n,e}]}`; `None` if malformed or empty.
-pub fn parse_jwks(body: &[u8]) -> Option<HashMap<String, Arc<DecodingKey>>> {
-    decoding_keys(serde_json::from_slice(body).ok()?)
-}
-
-/// The RSA keys of `jwks` by `kid`; `None` if it has none.
+/// The RSA keys of a `{"keys":[{kid,kty:"RSA",n,e}]}` set by `kid`; `None` if it has none.
 fn decoding_keys(jwks: Jwks) -> Option<HashMap<String, Arc<DecodingKey>>> {
     let keys: HashMap<_, _> = jwks
         .keys

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use leptos_clerk::server::keys::{InstanceType, PublishableKey};
 use leptos_clerk::server::{Auth, Check, Clerk, ClerkConfig, RequireAuth};
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -173,6 +174,17 @@ pub fn config(api_url: &str) -> ClerkConfig {
     config.authorized_parties = vec![ORIGIN.into()];
     config.http_timeout = Duration::from_millis(500);
     config.jwks_min_refetch_interval = Duration::ZERO;
+    config
+}
+
+/// [`config`] for a production instance (`pk_live_` for the same Frontend API host, an
+/// `sk_live_` secret, no proxy).
+pub fn production_config(api_url: &str) -> ClerkConfig {
+    let mut config = config(api_url);
+    config.publishable_key =
+        PublishableKey::from_frontend_api("clerk.localhost", InstanceType::Production).key;
+    config.secret_key = SECRET_LIVE.into();
+    config.proxy_url = None;
     config
 }
 
