@@ -155,7 +155,16 @@ struct Routers<'a> {
     layered: &'a Router,
 }
 
-impl Routers<'_> {
+impl<'a> Routers<'a> {
+    /// `plain` serves both baselines (for a handler that renders no Clerk state).
+    fn with_one_baseline(plain: &'a Router, layered: &'a Router) -> Self {
+        Routers {
+            plain,
+            plain_signed_in: plain,
+            layered,
+        }
+    }
+
     fn of(&self, scenario: char) -> &Router {
         match scenario {
             'a' => self.plain,
@@ -165,11 +174,12 @@ impl Routers<'_> {
     }
 }
 
-/// Prints the fastest and the median batch's time per request (µs), as `kind scenario=…`.
-fn print_samples(kind: &str, scenario: char, mut samples: Vec<f64>) {
-    samples.sort_by(f64::total_cmp);
-    let (min, median) = (samples[0], median(&samples));
-    println!("{kind} scenario={scenario} us_min={min:.2} us_median={median:.2}");
+/// `kind scenario=… us_min=… us_median=…`: the fastest and the median of `samples` (µs).
+fn samples_line(kind: &str, scenario: char, samples: &[f64]) -> String {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (min, median) = (sorted[0], median(&sorted));
+    format!("{kind} scenario={scenario} us_min={min:.2} us_median={median:.2}")
 }
 
 /// The median of sorted `samples`.
@@ -190,9 +200,8 @@ fn baseline_of(scenario: char) -> char {
 /// to the next), `iterations` times after as many warm-up iterations as a tenth of that.
 /// Prints per scenario the fastest and the median time per request (µs) and, for b–d, the
 /// median of the paired differences with the baseline's request of the same iteration
-/// (`diff_us`): load from outside the process
-/// drifts slowly, so it hits both requests of a pair alike and the difference keeps the
-/// layer's own cost.
+/// (`diff_us`): load from outside the process drifts slowly, so it hits both requests of a
+/// pair alike and the difference keeps the layer's own cost.
 async fn measure_routers(kind: &str, routers: &Routers<'_>, fixture: &Fixture, iterations: usize) {
     let warm_up = iterations / 10;
     let mut micros = vec![Vec::with_capacity(iterations); SCENARIOS.len()];
@@ -215,10 +224,7 @@ async fn measure_routers(kind: &str, routers: &Routers<'_>, fixture: &Fixture, i
             .expect("known")
     };
     for (index, &scenario) in SCENARIOS.iter().enumerate() {
-        let mut sorted = micros[index].clone();
-        sorted.sort_by(f64::total_cmp);
-        let (min, med) = (sorted[0], median(&sorted));
-        let mut line = format!("{kind} scenario={scenario} us_min={min:.2} us_median={med:.2}");
+        let mut line = samples_line(kind, scenario, &micros[index]);
         if !is_baseline(scenario) {
             let base = baseline_of(scenario);
             let mut diffs: Vec<f64> = micros[index]
@@ -278,7 +284,7 @@ async fn measure_authenticate(clerk: &Clerk, fixture: &Fixture, (rounds, batch):
         }
     }
     for (&scenario, samples) in layered.iter().zip(micros) {
-        print_samples("authenticate", scenario, samples);
+        println!("{}", samples_line("authenticate", scenario, &samples));
     }
 }
 
@@ -294,11 +300,7 @@ fn trivial_routers(clerk: &Clerk) -> (Router, Router) {
 async fn measure_in_process(pages: &Routers<'_>, clerk: &Clerk, fixture: &Fixture) {
     measure_routers("page", pages, fixture, 4000).await;
     let (trivial, trivial_layered) = trivial_routers(clerk);
-    let trivial_routers = Routers {
-        plain: &trivial,
-        plain_signed_in: &trivial,
-        layered: &trivial_layered,
-    };
+    let trivial_routers = Routers::with_one_baseline(&trivial, &trivial_layered);
     measure_routers("layer_only", &trivial_routers, fixture, 40_000).await;
     measure_authenticate(clerk, fixture, (40, 2000)).await;
 }
@@ -378,7 +380,7 @@ async fn run() {
     let args: Vec<String> = std::env::args().collect();
     let fixture = Fixture {
         host: layered_addr.to_string(),
-        token: token.clone(),
+        token,
         client_uat: iat,
     };
     let routers = Routers {
@@ -395,11 +397,7 @@ async fn run() {
         };
         if args.iter().any(|arg| arg == "--trivial") {
             let (trivial, trivial_layered) = trivial_routers(&clerk);
-            let routers = Routers {
-                plain: &trivial,
-                plain_signed_in: &trivial,
-                layered: &trivial_layered,
-            };
+            let routers = Routers::with_one_baseline(&trivial, &trivial_layered);
             repeat(&routers, &fixture, scenario, count).await;
             return;
         }

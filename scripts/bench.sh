@@ -202,23 +202,27 @@ spread() {
   awk '{ n[$1]++; t[$1] += $3; if (!($1 in lo) || $3 < lo[$1]) lo[$1] = $3; if ($3 > hi[$1]) hi[$1] = $3 }
     END { for (s in n) printf "%s %.1f %%; ", s, (hi[s] - lo[s]) / (t[s] / n[s]) * 100 }' "$WORK/runs" | sed 's/; $//'
 }
+# judged PERCENT [FORMAT]: the percentage (printf FORMAT, default %+.1f) and whether it meets the
+# target, e.g. "+3.2 % (ok)".
+judged() {
+  awk -v o="$1" -v f="${2:-%+.1f}" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
+    printf f " %% (%s)", o, (o <= t ? "ok" : "over " t " %") }'
+}
+# percent_of PART WHOLE: PART / WHOLE × 100.
+percent_of() { awk -v p="$1" -v w="$2" 'BEGIN { print p / w * 100 }'; }
 # paired_median BASE RUN: the median over the rounds of (BASE − RUN) / BASE of the same round,
 # judged against the target (slow drift of the machine's load hits both runs of a round alike).
 paired_median() {
-  awk -v b="$1" -v x="$2" -v t="$TARGET_OVERHEAD_PCT" '
+  judged "$(awk -v b="$1" -v x="$2" '
     $1 == b {base[$2] = $3} $1 == x {run[$2] = $3}
     END {
       n = 0
       for (r in run) if (r in base) o[++n] = (base[r] - run[r]) / base[r] * 100
       for (i = 2; i <= n; i++) for (j = i; j > 1 && o[j] < o[j - 1]; j--) { k = o[j]; o[j] = o[j - 1]; o[j - 1] = k }
-      m = (n % 2) ? o[(n + 1) / 2] : (o[n / 2] + o[n / 2 + 1]) / 2
-      printf "%+.1f %% (%s)", m, (m <= t ? "ok" : "over " t " %") }' "$WORK/runs"
+      print (n % 2) ? o[(n + 1) / 2] : (o[n / 2] + o[n / 2 + 1]) / 2 }' "$WORK/runs")"
 }
 # overhead BASE RUN: (BASE − RUN) / BASE as a signed percentage, judged against the target.
-overhead() {
-  awk -v a="$1" -v x="$2" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
-    o = (a - x) / a * 100; printf "%+.1f %% (%s)", o, (o <= t ? "ok" : "over " t " %") }'
-}
+overhead() { judged "$(awk -v a="$1" -v x="$2" 'BEGIN { print (a - x) / a * 100 }')"; }
 {
   echo "# Clerk layer overhead"
   echo
@@ -276,12 +280,10 @@ overhead() {
       b | c | d)
         base="$(baseline_of "$s")"
         page_base="$(field page "$base" us_median)"
-        overhead=$(awk -v d="$(field page "$s" diff_us)" -v a="$page_base" -v b="$base" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
-          o = d / a * 100; printf "%+.1f %% vs %s (%s)", o, b, (o <= t ? "ok" : "over " t " %") }')
+        overhead="$(judged "$(percent_of "$(field page "$s" diff_us)" "$page_base")") vs $base"
         layer="$(field layer_only "$s" diff_us)"
         auth="$(field authenticate "$s" us_min)"
-        share=$(awk -v l="$layer" -v p="$page_base" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
-          o = l / p * 100; printf "%.1f %% (%s)", o, (o <= t ? "ok" : "over " t " %") }')
+        share="$(judged "$(percent_of "$layer" "$page_base")" %.1f)"
         ;;
     esac
     echo "| $(label_of "$s") | $(field page "$s" us_median) | $(field page "$s" us_min) | $overhead | $layer | $auth | $share |"
@@ -291,8 +293,8 @@ overhead() {
   conservative=""
   for s in b c d; do
     base="$(baseline_of "$s")"
-    conservative+=$(awk -v d="$(field page "$s" diff_us)" -v c="$copy_us" -v a="$(field page "$base" us_median)" -v s="$s" -v t="$TARGET_OVERHEAD_PCT" 'BEGIN {
-      o = (d + c) / a * 100; printf "%s %+.1f %% (%s); ", s, o, (o <= t ? "ok" : "over " t " %") }')
+    with_copy="$(awk -v d="$(field page "$s" diff_us)" -v c="$copy_us" 'BEGIN { print d + c }')"
+    conservative+="$s $(judged "$(percent_of "$with_copy" "$(field page "$base" us_median)")"); "
   done
   echo "The baselines copy their Clerk state into the Leptos context on every request ($copy_us µs per"
   echo "copy, measured), a copy the layered pages do not make: they share the layer's. With that copy"
