@@ -16,6 +16,8 @@ pub const NONCE_PARAM: &str = "__clerk_handshake_nonce";
 pub const TOKEN_PARAM: &str = "__clerk_handshake";
 /// After this many handshakes in a row the request is signed out instead.
 pub const MAX_REDIRECTS: u32 = 3;
+/// (test scaffolding on the old code)
+pub const MAX_CONCURRENT_NONCE_RESOLUTIONS: usize = 8;
 /// Most Set-Cookie directives accepted from one handshake.
 const MAX_DIRECTIVES: usize = 32;
 
