@@ -156,6 +156,33 @@ async fn forwarded_headers_are_ignored_by_default() {
     );
 }
 
+/// With `CLERK_TRUST_FORWARDED_HEADERS` (behind a proxy that sets them) the first forwarded
+/// values decide the public URL.
+#[tokio::test]
+async fn trusted_forwarded_headers_decide_the_public_url() {
+    let (api, _bapi) = start_bapi().await;
+    let app = app(&Clerk::new(config(&api).with_trusted_forwarded_headers(true)).unwrap());
+    let location = send(&app, forwarded("/x", None)).await.header("location").unwrap().to_owned();
+    assert!(location.starts_with("https://evil.example/__clerk/v1/client/handshake?"));
+    let request = Request::get("/x")
+        .header("host", "10.0.0.5:8080")
+        .header("x-forwarded-proto", "https")
+        .header("x-forwarded-host", "app.example.com, proxy.internal")
+        .header("sec-fetch-dest", "document")
+        .body(Body::empty())
+        .unwrap();
+    let location = send(&app, request)
+        .await
+        .header("location")
+        .unwrap()
+        .to_owned();
+    assert!(location.starts_with("https://app.example.com/__clerk/v1/client/handshake?"));
+    assert_eq!(
+        param(&query(&location), "redirect_url"),
+        Some("https://app.example.com/x")
+    );
+}
+
 #[tokio::test]
 async fn production_cookie_rules() {
     let (api, _bapi) = start_bapi().await;
