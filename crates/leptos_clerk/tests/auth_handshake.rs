@@ -135,7 +135,10 @@ async fn forwarded_headers_are_ignored_by_default() {
     let satellite = app(&Clerk::new(satellite).unwrap());
     let cases = [
         (&dev, forwarded("/x", None)),
-        (&dev, forwarded("/x?__clerk_handshake_nonce=n1", Some("__clerk_db_jwt=d"))),
+        (
+            &dev,
+            forwarded("/x?__clerk_handshake_nonce=n1", Some("__clerk_db_jwt=d")),
+        ),
         (&prod, forwarded("/x", Some("__client_uat=1700000000"))),
         (&satellite, forwarded("/x?__clerk_synced=false", None)),
     ];
@@ -148,7 +151,11 @@ async fn forwarded_headers_are_ignored_by_default() {
         assert!(!decoded.contains("evil.example"), "{location}");
         assert!(!decoded.contains("https://localhost"), "{location}");
     }
-    let location = send(&dev, forwarded("/x", None)).await.header("location").unwrap().to_owned();
+    let location = send(&dev, forwarded("/x", None))
+        .await
+        .header("location")
+        .unwrap()
+        .to_owned();
     assert!(location.starts_with("http://localhost:3000/__clerk/v1/client/handshake?"));
     assert_eq!(
         param(&query(&location), "redirect_url"),
@@ -162,7 +169,11 @@ async fn forwarded_headers_are_ignored_by_default() {
 async fn trusted_forwarded_headers_decide_the_public_url() {
     let (api, _bapi) = start_bapi().await;
     let app = app(&Clerk::new(config(&api).with_trusted_forwarded_headers(true)).unwrap());
-    let location = send(&app, forwarded("/x", None)).await.header("location").unwrap().to_owned();
+    let location = send(&app, forwarded("/x", None))
+        .await
+        .header("location")
+        .unwrap()
+        .to_owned();
     assert!(location.starts_with("https://evil.example/__clerk/v1/client/handshake?"));
     let request = Request::get("/x")
         .header("host", "10.0.0.5:8080")

@@ -59,7 +59,11 @@ async fn only_page_loads_resolve_a_nonce() {
     assert_eq!(bapi.payload_hits(), 0, "no Backend API call for non-pages");
 
     // The same nonce on a page load is resolved (once).
-    let answer = send(&app, with_dest("document", "/?__clerk_handshake_nonce=nonce-1", None)).await;
+    let answer = send(
+        &app,
+        with_dest("document", "/?__clerk_handshake_nonce=nonce-1", None),
+    )
+    .await;
     assert!(answer.signed_in());
     assert_eq!(bapi.payload_hits(), 1);
 }
@@ -81,19 +85,31 @@ async fn malformed_nonces_never_reach_the_backend_api() {
         "%3Cscript%3E",
     ];
     for nonce in malformed {
-        let answer = send(&app, page(&format!("/?__clerk_handshake_nonce={nonce}"), None)).await;
+        let answer = send(
+            &app,
+            page(&format!("/?__clerk_handshake_nonce={nonce}"), None),
+        )
+        .await;
         assert_eq!(answer.status, StatusCode::OK, "{nonce:?}");
         assert!(!answer.signed_in(), "{nonce:?}");
         let cookie = format!("__clerk_handshake_nonce={nonce}");
         let answer = send(&app, page("/", Some(&cookie))).await;
         assert_eq!(answer.status, StatusCode::OK, "cookie {nonce:?}");
     }
-    assert_eq!(bapi.payload_hits(), 0, "no Backend API call for malformed nonces");
+    assert_eq!(
+        bapi.payload_hits(),
+        0,
+        "no Backend API call for malformed nonces"
+    );
 
     // The longest well-formed nonce is still resolved.
     let longest = format!("{}-_9Z", "a".repeat(124));
     known_nonce(&bapi, &longest);
-    let answer = send(&app, page(&format!("/?__clerk_handshake_nonce={longest}"), None)).await;
+    let answer = send(
+        &app,
+        page(&format!("/?__clerk_handshake_nonce={longest}"), None),
+    )
+    .await;
     assert!(answer.signed_in());
     assert_eq!(bapi.payload_hits(), 1);
 }
@@ -114,7 +130,11 @@ async fn concurrent_resolutions_are_bounded() {
     for i in 0..total {
         let (app, done) = (app.clone(), done.clone());
         tokio::spawn(async move {
-            let answer = send(&app, page(&format!("/?__clerk_handshake_nonce=nonce-{i}"), None)).await;
+            let answer = send(
+                &app,
+                page(&format!("/?__clerk_handshake_nonce=nonce-{i}"), None),
+            )
+            .await;
             done.send((answer.status, answer.signed_in())).unwrap();
         });
     }

@@ -89,7 +89,8 @@ async fn layer_and_require_auth_redirects_stay_on_the_app_origin() {
     let clerk = Clerk::new(production_config(&api)).unwrap();
     let guarded = Router::new()
         .fallback(|parts: Parts| async move {
-            require_auth_from_parts(&parts).map_or_else(|e| e.into_response(), |_| "in".into_response())
+            require_auth_from_parts(&parts)
+                .map_or_else(|e| e.into_response(), |_| "in".into_response())
         })
         .layer(clerk.layer());
 
@@ -109,7 +110,11 @@ async fn layer_and_require_auth_redirects_stay_on_the_app_origin() {
         assert_same_origin("handshake", path, ORIGIN, &location, &["redirect_url"]);
 
         // A development satellite asking its primary to sync.
-        let answer = send(&satellite, page(&with_query(path, "__clerk_synced=false"), None)).await;
+        let answer = send(
+            &satellite,
+            page(&with_query(path, "__clerk_synced=false"), None),
+        )
+        .await;
         let location = layer_location("satellite sync", path, &answer);
         let nested = ["__clerk_redirect_url"];
         assert_same_origin("satellite sync", path, ORIGIN, &location, &nested);

@@ -35,7 +35,10 @@ fn defaults() {
     assert_eq!(c.urls.sign_up_url, "/sign-up");
     assert_eq!(c.urls.after_sign_out_url, "/");
     assert_eq!(c.clock_skew, Duration::from_secs(5));
-    assert!(!c.trust_forwarded_headers, "forwarded headers are not trusted by default");
+    assert!(
+        !c.trust_forwarded_headers,
+        "forwarded headers are not trusted by default"
+    );
     let pk = c.validate().unwrap();
     assert_eq!(
         c.clerk_js_script_url(&pk),

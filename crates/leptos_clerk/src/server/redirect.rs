@@ -95,7 +95,10 @@ mod tests {
         ("/é", "/%C3%A9"),
         // Ordinary paths are unchanged.
         ("/", "/"),
-        ("/a/b?c=1&next=//evil.example", "/a/b?c=1&next=//evil.example"),
+        (
+            "/a/b?c=1&next=//evil.example",
+            "/a/b?c=1&next=//evil.example",
+        ),
         ("/a/b?c=%2F%2F#frag", "/a/b?c=%2F%2F#frag"),
         ("/%2e%2e/x", "/%2e%2e/x"),
     ];
