@@ -25,6 +25,11 @@ fn known_nonce(bapi: &FakeBapi, nonce: &str) {
         .insert(nonce.into(), vec![format!("__session={session}; Path=/")]);
 }
 
+/// A page load of `/` with `nonce` in its query (as given: already percent-encoded).
+fn page_with_nonce(nonce: &str) -> Request<Body> {
+    page(&format!("/?__clerk_handshake_nonce={nonce}"), None)
+}
+
 #[tokio::test]
 async fn only_page_loads_resolve_a_nonce() {
     let (api, bapi) = start_bapi().await;
@@ -85,11 +90,7 @@ async fn malformed_nonces_never_reach_the_backend_api() {
         "%3Cscript%3E",
     ];
     for nonce in malformed {
-        let answer = send(
-            &app,
-            page(&format!("/?__clerk_handshake_nonce={nonce}"), None),
-        )
-        .await;
+        let answer = send(&app, page_with_nonce(nonce)).await;
         assert_eq!(answer.status, StatusCode::OK, "{nonce:?}");
         assert!(!answer.signed_in(), "{nonce:?}");
         let cookie = format!("__clerk_handshake_nonce={nonce}");
@@ -105,11 +106,7 @@ async fn malformed_nonces_never_reach_the_backend_api() {
     // The longest well-formed nonce is still resolved.
     let longest = format!("{}-_9Z", "a".repeat(124));
     known_nonce(&bapi, &longest);
-    let answer = send(
-        &app,
-        page(&format!("/?__clerk_handshake_nonce={longest}"), None),
-    )
-    .await;
+    let answer = send(&app, page_with_nonce(&longest)).await;
     assert!(answer.signed_in());
     assert_eq!(bapi.payload_hits(), 1);
 }
@@ -130,11 +127,7 @@ async fn concurrent_resolutions_are_bounded() {
     for i in 0..total {
         let (app, done) = (app.clone(), done.clone());
         tokio::spawn(async move {
-            let answer = send(
-                &app,
-                page(&format!("/?__clerk_handshake_nonce=nonce-{i}"), None),
-            )
-            .await;
+            let answer = send(&app, page_with_nonce(&format!("nonce-{i}"))).await;
             done.send((answer.status, answer.signed_in())).unwrap();
         });
     }
@@ -168,6 +161,6 @@ async fn concurrent_resolutions_are_bounded() {
 
     // With the slots free again, a new page load resolves its nonce.
     known_nonce(&bapi, "later");
-    let answer = send(&app, page("/?__clerk_handshake_nonce=later", None)).await;
+    let answer = send(&app, page_with_nonce("later")).await;
     assert!(answer.signed_in());
 }

@@ -7,8 +7,9 @@ mod auth_support;
 mod oauth_support;
 
 use auth_support::{config, page, production_config, send, start_bapi, ORIGIN};
+use axum::body::Body;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
 use leptos_clerk::server::context::require_auth_from_parts;
@@ -54,8 +55,9 @@ fn assert_same_origin(emitter: &str, path: &str, base: &str, location: &str, nes
     }
 }
 
-/// The `Location` of a layer answer, which must be a redirect.
-fn layer_location(emitter: &str, path: &str, answer: &auth_support::Answer) -> String {
+/// The `Location` of the layer's answer to `request`, which must be a redirect.
+async fn layer_redirect(app: &Router, request: Request<Body>, emitter: &str, path: &str) -> String {
+    let answer = send(app, request).await;
     assert_eq!(
         answer.status,
         StatusCode::TEMPORARY_REDIRECT,
@@ -95,45 +97,39 @@ async fn layer_and_require_auth_redirects_stay_on_the_app_origin() {
         .layer(clerk.layer());
 
     for &path in HOSTILE {
-        // The development clean-up redirect after a resolved handshake nonce.
-        let request = page(
-            &with_query(path, "__clerk_handshake_nonce=nonce-ok"),
-            Some("__clerk_db_jwt=dvb"),
-        );
-        let answer = send(&dev, request).await;
-        let location = layer_location("handshake clean-up", path, &answer);
-        assert_same_origin("handshake clean-up", path, ORIGIN, &location, &[]);
-
-        // The handshake 307 (proxied Frontend API on this origin) and its redirect_url.
-        let answer = send(&dev, page(path, None)).await;
-        let location = layer_location("handshake", path, &answer);
-        assert_same_origin("handshake", path, ORIGIN, &location, &["redirect_url"]);
-
-        // A development satellite asking its primary to sync.
-        let answer = send(
-            &satellite,
-            page(&with_query(path, "__clerk_synced=false"), None),
-        )
-        .await;
-        let location = layer_location("satellite sync", path, &answer);
-        let nested = ["__clerk_redirect_url"];
-        assert_same_origin("satellite sync", path, ORIGIN, &location, &nested);
-
-        // The development primary answering a sync back to an authorized origin.
         let back: String =
             url::form_urlencoded::byte_serialize(format!("{ORIGIN}{path}").as_bytes()).collect();
-        let request = page(
-            &format!("/?__clerk_redirect_url={back}"),
-            Some("__clerk_db_jwt=dvb"),
-        );
-        let answer = send(&dev, request).await;
-        let location = layer_location("primary sync", path, &answer);
-        assert_same_origin("primary sync", path, ORIGIN, &location, &[]);
-
-        // require_auth's sign-in redirect and its redirect_url.
-        let answer = send(&guarded, page(path, None)).await;
-        let location = layer_location("require_auth", path, &answer);
-        assert_same_origin("require_auth", path, ORIGIN, &location, &["redirect_url"]);
+        let dev_browser = Some("__clerk_db_jwt=dvb");
+        let nonce = with_query(path, "__clerk_handshake_nonce=nonce-ok");
+        let sync = with_query(path, "__clerk_synced=false");
+        let sync_back = format!("/?__clerk_redirect_url={back}");
+        // (emitter, app, request, query parameters that carry a URL)
+        let rows: [(&str, &Router, Request<Body>, &[&str]); 5] = [
+            // The development clean-up redirect after a resolved handshake nonce.
+            ("handshake clean-up", &dev, page(&nonce, dev_browser), &[]),
+            // The handshake 307 (proxied Frontend API on this origin) and its redirect_url.
+            ("handshake", &dev, page(path, None), &["redirect_url"]),
+            // A development satellite asking its primary to sync.
+            (
+                "satellite sync",
+                &satellite,
+                page(&sync, None),
+                &["__clerk_redirect_url"],
+            ),
+            // The development primary answering a sync back to an authorized origin.
+            ("primary sync", &dev, page(&sync_back, dev_browser), &[]),
+            // require_auth's sign-in redirect and its redirect_url.
+            (
+                "require_auth",
+                &guarded,
+                page(path, None),
+                &["redirect_url"],
+            ),
+        ];
+        for (emitter, app, request, nested) in rows {
+            let location = layer_redirect(app, request, emitter, path).await;
+            assert_same_origin(emitter, path, ORIGIN, &location, nested);
+        }
     }
 }
 
