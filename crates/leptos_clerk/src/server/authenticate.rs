@@ -1,7 +1,9 @@
 //! `authenticate_request`: Clerk's decision tree (`@clerk/backend`
 //! `tokens/request.ts`) over the request head only — the body is never read.
 //!
-//! Order: `Authorization` header; handshake resolution; multi-domain sync
+//! Order: `Authorization` header; handshake resolution (a nonce only on a page load, only
+//! when well-formed, and at most [`handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS`] at once:
+//! each costs a Backend API call); multi-domain sync
 //! (Core 3: a satellite page load syncs only when its query has
 //! `__clerk_synced=false` — production runs a handshake, development sends the
 //! browser to the primary's absolute `CLERK_SIGN_IN_URL`; a development primary
@@ -343,8 +345,8 @@ impl Clerk {
     async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, String> {
         let Some(_slot) = self.nonce_slot() else {
             return Err(format!(
-                "{} handshake nonces are being resolved already; this one is skipped (the \
-                 browser gets a new handshake later)",
+                "{} handshake nonces are being resolved already; this one is skipped and the \
+                 session cookies decide",
                 handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS
             ));
         };

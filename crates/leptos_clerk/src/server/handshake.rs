@@ -17,9 +17,10 @@ pub const NONCE_PARAM: &str = "__clerk_handshake_nonce";
 pub const TOKEN_PARAM: &str = "__clerk_handshake";
 /// After this many handshakes in a row the request is signed out instead.
 pub const MAX_REDIRECTS: u32 = 3;
-/// Most handshake nonces resolved through the Backend API at once, per [`Clerk`] handle; a
-/// page load arriving while all are busy is not resolved (it is signed out, and the browser
-/// gets a fresh handshake later), so requests cannot queue up Backend API calls.
+/// Most handshake nonces resolved through the Backend API at once, per [`Clerk`] handle. A
+/// page load arriving while all are busy is treated as if it carried no nonce (the cookie
+/// rules decide: signed out, or a new handshake within the loop guard), so requests can
+/// neither queue up Backend API calls nor spend the instance's rate limit in parallel.
 ///
 /// [`Clerk`]: super::Clerk
 pub const MAX_CONCURRENT_NONCE_RESOLUTIONS: usize = 8;
