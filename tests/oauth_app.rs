@@ -209,4 +209,49 @@ async fn sign_in_with_clerk_over_oauth_against_the_dev_instance() {
     assert_eq!(location(&done), "/oauth-demo");
     let page = get(&browser, &app, "/oauth-demo", &mut again).await;
     assert!(page.text().await.unwrap().contains(EMAIL));
+
+    // No redirect of the app (Clerk layer, require_user, the OAuth demo) leaves its origin,
+    // whatever the request path.
+    for path in HOSTILE_PATHS {
+        walk_on_origin(&app, path).await;
+    }
+}
+
+/// Request paths that a naive relative redirect turns into a scheme-relative URL.
+const HOSTILE_PATHS: [&str; 7] = [
+    "//evil.example/x",
+    "//oauth-demo",
+    "//profile",
+    "/%2F%2Fprofile",
+    "/%2F%2Foauth-demo",
+    "/%5Cevil.example/x",
+    "/%09/evil.example/x",
+];
+
+/// Query parameters that carry a URL the browser is sent to later.
+const NESTED_URLS: [&str; 3] = ["redirect_url", "successRedirect", "__clerk_redirect_url"];
+
+/// Follows every redirect from `path` like a fresh browser, asserting that each `Location`
+/// (resolved the way a browser resolves it) and each URL it carries in [`NESTED_URLS`] stays
+/// on the app's origin.
+async fn walk_on_origin(app: &App, path: &str) {
+    let browser = new_browser();
+    let base = reqwest::Url::parse(&app.base).unwrap();
+    let mut url = reqwest::Url::parse(&format!("{}{path}", app.base)).unwrap();
+    for _ in 0..12 {
+        let response = browser.get(url.clone()).send().await.unwrap();
+        if !response.status().is_redirection() {
+            return;
+        }
+        let next = url.join(&location(&response)).unwrap();
+        assert_eq!(next.origin(), base.origin(), "{path:?}: {url} → {next}");
+        for (name, value) in next.query_pairs() {
+            if NESTED_URLS.contains(&name.as_ref()) {
+                let inner = base.join(&value).unwrap();
+                assert_eq!(inner.origin(), base.origin(), "{path:?}: {next} → {name}");
+            }
+        }
+        url = next;
+    }
+    panic!("{path:?}: more than 12 redirects");
 }

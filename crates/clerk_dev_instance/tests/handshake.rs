@@ -161,6 +161,11 @@ async fn handshake_refuses_redirects_off_the_app_origins() {
         format!("{}.evil.example/", app.base),
         format!("http://localhost:{port}/"),
         format!("{}\\@evil.example/", app.base),
+        format!("{}%2F@evil.example/", app.base),
+        format!("{}\t@evil.example/", app.base),
+        format!("{}\n.evil.example/", app.base),
+        format!("{}:1@evil.example/", app.base),
+        "/\\evil.example/".to_string(),
         "javascript:alert(1)".to_string(),
         String::new(),
     ] {

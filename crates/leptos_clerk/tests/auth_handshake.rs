@@ -103,27 +103,80 @@ async fn dev_browser_token_in_the_query_is_synced() {
     );
 }
 
-#[tokio::test]
-async fn forwarded_headers_decide_the_public_url() {
-    let (api, _bapi) = start_bapi().await;
-    let app = app(&Clerk::new(config(&api)).unwrap());
-    let request = Request::get("/x")
-        .header("host", "10.0.0.5:8080")
+/// A page load carrying a forged `X-Forwarded-Host` / `-Proto`.
+fn forwarded(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(path)
+        .header("host", "localhost:3000")
         .header("x-forwarded-proto", "https")
-        .header("x-forwarded-host", "app.example.com, proxy.internal")
-        .header("sec-fetch-dest", "document")
-        .body(Body::empty())
-        .unwrap();
-    let location = send(&app, request)
-        .await
-        .header("location")
+        .header("x-forwarded-host", "evil.example, proxy.internal")
+        .header("sec-fetch-dest", "document");
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", cookie);
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+/// The `Location` of the answer to `request`.
+async fn location_of(app: &Router, request: Request<Body>) -> String {
+    let answer = send(app, request).await;
+    answer.header("location").expect("a redirect").to_owned()
+}
+
+/// Asserts a handshake 307 through the proxy on `origin` that returns to `{origin}/x`.
+fn assert_handshake_on(location: &str, origin: &str) {
+    let handshake = format!("{origin}/__clerk/v1/client/handshake?");
+    assert!(location.starts_with(&handshake), "{location}");
+    let back = format!("{origin}/x");
+    assert_eq!(param(&query(location), "redirect_url"), Some(back.as_str()));
+}
+
+/// Without `CLERK_TRUST_FORWARDED_HEADERS`, the request's own `Host` decides every URL the
+/// layer builds: a forged `X-Forwarded-Host` never reaches a `Location`.
+#[tokio::test]
+async fn forwarded_headers_are_ignored_by_default() {
+    let (api, bapi) = start_bapi().await;
+    let session = sign(&claims());
+    bapi.directives
+        .lock()
         .unwrap()
-        .to_owned();
-    assert!(location.starts_with("https://app.example.com/__clerk/v1/client/handshake?"));
-    assert_eq!(
-        param(&query(&location), "redirect_url"),
-        Some("https://app.example.com/x")
-    );
+        .insert("n1".into(), vec![format!("__session={session}; Path=/")]);
+    let dev = app(&Clerk::new(config(&api)).unwrap());
+    let prod = app(&Clerk::new(production_config(&api)).unwrap());
+    let mut satellite = config(&api);
+    satellite.is_satellite = true;
+    satellite.domain = Some("localhost:3000".into());
+    satellite.urls.sign_in_url = "https://primary.example.com/sign-in".into();
+    let satellite = app(&Clerk::new(satellite).unwrap());
+    let cases = [
+        (&dev, forwarded("/x", None)),
+        (
+            &dev,
+            forwarded("/x?__clerk_handshake_nonce=n1", Some("__clerk_db_jwt=d")),
+        ),
+        (&prod, forwarded("/x", Some("__client_uat=1700000000"))),
+        (&satellite, forwarded("/x?__clerk_synced=false", None)),
+    ];
+    for (app, request) in cases {
+        let answer = send(app, request).await;
+        let location = answer.header("location").expect("a redirect").to_owned();
+        let decoded: String = url::form_urlencoded::parse(location.as_bytes())
+            .map(|(k, v)| format!("{k}={v}&"))
+            .collect();
+        assert!(!decoded.contains("evil.example"), "{location}");
+        assert!(!decoded.contains("https://localhost"), "{location}");
+    }
+    let location = location_of(&dev, forwarded("/x", None)).await;
+    assert_handshake_on(&location, "http://localhost:3000");
+}
+
+/// With `CLERK_TRUST_FORWARDED_HEADERS` (behind a proxy that sets them) the first forwarded
+/// values decide the public URL.
+#[tokio::test]
+async fn trusted_forwarded_headers_decide_the_public_url() {
+    let (api, _bapi) = start_bapi().await;
+    let app = app(&Clerk::new(config(&api).with_trusted_forwarded_headers(true)).unwrap());
+    let location = location_of(&app, forwarded("/x", None)).await;
+    assert_handshake_on(&location, "https://evil.example");
 }
 
 #[tokio::test]

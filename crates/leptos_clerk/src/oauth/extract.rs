@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::routes::LOGIN_PATH;
 use super::session::{decode_user, SessionCookie};
+use crate::server::redirect::same_origin_path;
 
 /// Why no user could be produced.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -56,10 +57,11 @@ impl IntoResponse for OAuthRejection {
     }
 }
 
-/// `/auth/clerk/login?successRedirect=<path>` (the path is percent-encoded).
+/// `/auth/clerk/login?successRedirect=<path>` (the path is made a same-origin path, then
+/// percent-encoded).
 pub fn login_url(success_redirect: &str) -> String {
-    let encoded: String =
-        oauth2::url::form_urlencoded::byte_serialize(success_redirect.as_bytes()).collect();
+    let path = same_origin_path(success_redirect);
+    let encoded: String = oauth2::url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
     format!("{LOGIN_PATH}?successRedirect={encoded}")
 }
 

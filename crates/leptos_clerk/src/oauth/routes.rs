@@ -17,6 +17,7 @@ use super::cookies::{now_secs, CookieRead};
 use super::error::{error_page, LoginError};
 use super::pending::{safe_redirect_path, with_error_param, PendingLogin, LOGIN_TTL_SECS};
 use super::{provider, ClerkOAuth, VerifyParams};
+use crate::server::redirect::same_origin_path;
 
 /// Starts a login: `GET /auth/clerk/login?successRedirect=/path&failureRedirect=/path`.
 pub const LOGIN_PATH: &str = "/auth/clerk/login";
@@ -95,7 +96,7 @@ where
         Ok(session) => {
             tracing::info!("Clerk OAuth login succeeded");
             no_store(
-                Redirect::to(&pending.success_redirect),
+                local_redirect(&pending.success_redirect),
                 [clear_pending, session],
             )
         }
@@ -181,23 +182,29 @@ async fn logout<U>(State(oauth): State<ClerkOAuth<U>>, headers: HeaderMap) -> Re
             return (StatusCode::FORBIDDEN, "cross-site logout refused").into_response();
         }
     }
-    no_store(Redirect::to("/"), [oauth.inner.store.clear()])
+    no_store(local_redirect("/"), [oauth.inner.store.clear()])
 }
 
 async fn logout_get() -> Response {
-    no_store(Redirect::to("/"), [])
+    no_store(local_redirect("/"), [])
 }
 
 /// The failure response: a redirect to `failure_redirect?error=<code>` or the error page.
 fn failure(error: LoginError, failure_redirect: Option<&str>) -> Response {
     tracing::warn!(code = error.code(), "Clerk OAuth login failed: {error}");
     match failure_redirect {
-        Some(path) => no_store(Redirect::to(&with_error_param(path, error.code())), []),
+        Some(path) => no_store(local_redirect(&with_error_param(path, error.code())), []),
         None => {
             let page = Html(error_page(&error, LOGIN_PATH));
             no_store((error.status(), page), [])
         }
     }
+}
+
+/// A 303 to a path on this app, through the crate's one same-origin rule (the targets were
+/// checked at login already; this keeps every `Location` of these routes on this origin).
+fn local_redirect(path: &str) -> Redirect {
+    Redirect::to(&same_origin_path(path))
 }
 
 fn no_store<const N: usize>(response: impl IntoResponse, cookies: [HeaderValue; N]) -> Response {

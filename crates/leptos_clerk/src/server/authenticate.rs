@@ -1,7 +1,9 @@
 //! `authenticate_request`: Clerk's decision tree (`@clerk/backend`
 //! `tokens/request.ts`) over the request head only — the body is never read.
 //!
-//! Order: `Authorization` header; handshake resolution; multi-domain sync
+//! Order: `Authorization` header; handshake resolution (a nonce only on a page load, only
+//! when well-formed, and at most [`handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS`] at once:
+//! each costs a Backend API call); multi-domain sync
 //! (Core 3: a satellite page load syncs only when its query has
 //! `__clerk_synced=false` — production runs a handshake, development sends the
 //! browser to the primary's absolute `CLERK_SIGN_IN_URL`; a development primary
@@ -28,16 +30,20 @@ use super::verify::unix_now;
 struct Context<'a> {
     parts: &'a Parts,
     document: bool,
+    /// `CLERK_TRUST_FORWARDED_HEADERS`.
+    trust_forwarded_headers: bool,
     cookies: ClerkCookies,
     query_dev_browser: Option<String>,
     handshake_token: Option<String>,
+    /// A well-formed nonce of a page load (any other request's nonce is ignored: resolving
+    /// one costs a Backend API call).
     handshake_nonce: Option<String>,
 }
 
 impl Context<'_> {
     /// The public URL of the request; built only for a handshake redirect.
     fn url(&self) -> Option<Url> {
-        handshake::request_url(self.parts)
+        handshake::public_url(self.parts, self.trust_forwarded_headers)
     }
 
     /// The dev-browser token: from the query (a sync) or the cookie.
@@ -144,12 +150,16 @@ impl Clerk {
             unix_now(),
             |token| self.verifier().peek(token),
         );
+        let document = handshake::is_document_request(&parts.headers);
+        let handshake_nonce = query_param(parts, NONCE_PARAM)
+            .or_else(|| cookies.handshake_nonce.clone())
+            .filter(|nonce| document && handshake::is_well_formed_nonce(nonce));
         Context {
-            document: handshake::is_document_request(&parts.headers),
+            document,
+            trust_forwarded_headers: self.config().trust_forwarded_headers,
             query_dev_browser: query_param(parts, DEV_BROWSER).filter(|v| !v.is_empty()),
             handshake_token: query_param(parts, TOKEN_PARAM).or_else(|| cookies.handshake.clone()),
-            handshake_nonce: query_param(parts, NONCE_PARAM)
-                .or_else(|| cookies.handshake_nonce.clone()),
+            handshake_nonce,
             cookies,
             parts,
         }
@@ -329,8 +339,17 @@ impl Clerk {
     }
 
     /// `GET {api_url}/v1/clients/handshake_payload?nonce=…` → `directives`, through the
-    /// shared Backend API client in one attempt (the page request waits for it).
+    /// shared Backend API client in one attempt (the page request waits for it), while
+    /// holding one of the [`handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS`] slots; with none
+    /// free the nonce is not resolved (the request goes on without it).
     async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, String> {
+        let Some(_slot) = self.nonce_slot() else {
+            return Err(format!(
+                "{} handshake nonces are being resolved already; this one is skipped and the \
+                 session cookies decide",
+                handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS
+            ));
+        };
         self.backend_api()
             .handshake_payload_once(nonce)
             .await

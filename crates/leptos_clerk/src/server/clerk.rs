@@ -4,11 +4,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use jsonwebtoken::DecodingKey;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::auth::Auth;
 use super::backend_api::{BackendApi, BackendApiConfig};
 use super::claims::SessionClaims;
 use super::config::{ClerkConfig, ConfigError};
+use super::handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS;
 use super::jwks::{JwksSettings, KeySource, RemoteJwks};
 use super::keys::PublishableKey;
 use super::layer::ClerkLayer;
@@ -27,6 +29,9 @@ struct Inner {
     backend_api: BackendApi,
     /// The browser state of every signed-out request (the other states start from it).
     signed_out_state: Arc<ClerkState>,
+    /// One permit per handshake-nonce resolution in flight (see
+    /// [`MAX_CONCURRENT_NONCE_RESOLUTIONS`]).
+    nonce_slots: Semaphore,
 }
 
 /// The Clerk integration of one app: build it once at start-up with
@@ -84,6 +89,7 @@ impl Clerk {
             verifier: Verifier::new(keys, options, DEFAULT_CAPACITY),
             backend_api,
             signed_out_state,
+            nonce_slots: Semaphore::new(MAX_CONCURRENT_NONCE_RESOLUTIONS),
             publishable_key,
             config,
         };
@@ -128,6 +134,12 @@ impl Clerk {
     /// which retry transient failures as described in [`backend_api`](crate::server::backend_api).
     pub fn backend_api(&self) -> &BackendApi {
         &self.inner.backend_api
+    }
+
+    /// A slot for one handshake-nonce resolution, or `None` when
+    /// [`MAX_CONCURRENT_NONCE_RESOLUTIONS`] are in flight (never waits).
+    pub(crate) fn nonce_slot(&self) -> Option<SemaphorePermit<'_>> {
+        self.inner.nonce_slots.try_acquire().ok()
     }
 
     /// Verifies a session token (e.g. from a WebSocket handshake).

@@ -116,6 +116,11 @@ pub struct ClerkConfig {
     pub jwks_min_refetch_interval: Duration,
     /// Treat `sts=pending` sessions as signed out (Clerk's default: `true`).
     pub treat_pending_as_signed_out: bool,
+    /// `CLERK_TRUST_FORWARDED_HEADERS`: build the request's public URL (handshake and
+    /// sync redirects) from `X-Forwarded-Proto` / `X-Forwarded-Host`. Off by default: anyone
+    /// can send them, so set it only behind a proxy or load balancer that overwrites them.
+    /// Off, the request's own `Host` and `http` decide.
+    pub trust_forwarded_headers: bool,
 }
 
 impl ClerkConfig {
@@ -146,7 +151,15 @@ impl ClerkConfig {
             jwks_cache_ttl: Duration::from_secs(300),
             jwks_min_refetch_interval: Duration::from_secs(30),
             treat_pending_as_signed_out: true,
+            trust_forwarded_headers: false,
         }
+    }
+
+    /// This configuration with [`ClerkConfig::trust_forwarded_headers`] set to `trust`
+    /// (the programmatic form of `CLERK_TRUST_FORWARDED_HEADERS=1`).
+    pub fn with_trusted_forwarded_headers(mut self, trust: bool) -> Self {
+        self.trust_forwarded_headers = trust;
+        self
     }
 
     /// Reads the configuration from the process environment and validates it.
@@ -239,6 +252,8 @@ impl ClerkConfig {
         config.proxy_url = get("CLERK_PROXY_URL");
         config.domain = get("CLERK_DOMAIN");
         config.is_satellite = get("CLERK_IS_SATELLITE").is_some_and(|v| is_truthy(&v));
+        config.trust_forwarded_headers =
+            get("CLERK_TRUST_FORWARDED_HEADERS").is_some_and(|v| is_truthy(&v));
         if let Some(skew) = get("CLERK_CLOCK_SKEW_SECS") {
             let secs = skew.parse::<u64>().map_err(|_| {
                 invalid(
@@ -390,6 +405,7 @@ impl std::fmt::Debug for ClerkConfig {
             .field("domain", &self.domain)
             .field("is_satellite", &self.is_satellite)
             .field("clock_skew", &self.clock_skew)
+            .field("trust_forwarded_headers", &self.trust_forwarded_headers)
             .finish_non_exhaustive()
     }
 }

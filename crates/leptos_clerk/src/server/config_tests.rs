@@ -35,6 +35,10 @@ fn defaults() {
     assert_eq!(c.urls.sign_up_url, "/sign-up");
     assert_eq!(c.urls.after_sign_out_url, "/");
     assert_eq!(c.clock_skew, Duration::from_secs(5));
+    assert!(
+        !c.trust_forwarded_headers,
+        "forwarded headers are not trusted by default"
+    );
     let pk = c.validate().unwrap();
     assert_eq!(
         c.clerk_js_script_url(&pk),
@@ -60,8 +64,16 @@ fn reads_every_variable() {
         ("CLERK_CLOCK_SKEW_SECS", "60"),
         ("CLERK_SIGN_IN_FORCE_REDIRECT_URL", "/after"),
         ("CLERK_JS_VERSION", "6.1.0"),
+        ("CLERK_TRUST_FORWARDED_HEADERS", "1"),
     ])
     .unwrap();
+    assert!(c.trust_forwarded_headers);
+    assert!(!ClerkConfig::new(PK, "sk_test_x").trust_forwarded_headers);
+    assert!(
+        ClerkConfig::new(PK, "sk_test_x")
+            .with_trusted_forwarded_headers(true)
+            .trust_forwarded_headers
+    );
     assert_eq!(c.api_url, "http://127.0.0.1:9");
     assert_eq!(c.authorized_parties, ["http://a.test", "https://b.test"]);
     assert_eq!(c.urls.sign_in_force_redirect_url.as_deref(), Some("/after"));

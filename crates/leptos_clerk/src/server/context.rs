@@ -25,6 +25,7 @@ use thiserror::Error;
 use super::auth::Auth;
 use super::clerk::Clerk;
 use super::handshake::is_document_request;
+use super::redirect::same_origin_path;
 use crate::state::ClerkState;
 
 /// Why the auth state is not available or not good enough.
@@ -151,14 +152,9 @@ pub fn require_auth_from_parts(parts: &Parts) -> Result<Auth, AuthError> {
 }
 
 /// `sign_in_url` with `redirect_url=<path and query of this request>` (always
-/// a same-origin path).
+/// a same-origin path: leading slashes and backslashes are collapsed).
 pub fn sign_in_url(base: &str, parts: &Parts) -> String {
-    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let path = if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
-        path
-    } else {
-        "/"
-    };
+    let path = same_origin_path(parts.uri.path_and_query().map_or("/", |p| p.as_str()));
     let encoded: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
     let separator = if base.contains('?') { '&' } else { '?' };
     format!("{base}{separator}redirect_url={encoded}")
@@ -218,7 +214,7 @@ mod tests {
         // An absolute-form request target never becomes an absolute redirect.
         assert_eq!(
             sign_in_url("/sign-in", &parts("http://evil.example.com//x")),
-            "/sign-in?redirect_url=%2F"
+            "/sign-in?redirect_url=%2Fx"
         );
     }
 

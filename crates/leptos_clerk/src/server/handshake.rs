@@ -9,6 +9,7 @@ use url::Url;
 
 use super::cookies::{DEV_BROWSER, REDIRECT_COUNT};
 use super::reasons::AuthErrorReason;
+use super::redirect::same_origin_path;
 
 /// Query parameter carrying the handshake nonce.
 pub const NONCE_PARAM: &str = "__clerk_handshake_nonce";
@@ -16,6 +17,13 @@ pub const NONCE_PARAM: &str = "__clerk_handshake_nonce";
 pub const TOKEN_PARAM: &str = "__clerk_handshake";
 /// After this many handshakes in a row the request is signed out instead.
 pub const MAX_REDIRECTS: u32 = 3;
+/// Most handshake nonces resolved through the Backend API at once, per [`Clerk`] handle. A
+/// page load arriving while all are busy is treated as if it carried no nonce (the cookie
+/// rules decide: signed out, or a new handshake within the loop guard), so requests can
+/// neither queue up Backend API calls nor spend the instance's rate limit in parallel.
+///
+/// [`Clerk`]: super::Clerk
+pub const MAX_CONCURRENT_NONCE_RESOLUTIONS: usize = 8;
 /// Most Set-Cookie directives accepted from one handshake.
 const MAX_DIRECTIVES: usize = 32;
 
@@ -32,9 +40,27 @@ pub fn is_document_request(headers: &HeaderMap) -> bool {
     }
 }
 
-/// The public URL of the request, from `x-forwarded-proto`/`x-forwarded-host`
-/// (first values) or `host`, like Clerk's `clerkUrl`.
+/// Whether `nonce` looks like a Clerk handshake nonce (1 to 128 of `A-Z a-z 0-9 _ -`); any
+/// other value is ignored without a Backend API call.
+pub(crate) fn is_well_formed_nonce(nonce: &str) -> bool {
+    (1..=128).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The public URL of the request from its own `Host` (forwarded headers ignored); see
+/// [`public_url`].
 pub fn request_url(parts: &http::request::Parts) -> Option<Url> {
+    public_url(parts, false)
+}
+
+/// The public URL of the request, like Clerk's `clerkUrl`: scheme and host from the first
+/// `x-forwarded-proto` / `x-forwarded-host` values when `trust_forwarded_headers` (set it only
+/// behind a proxy that overwrites them: anyone can send them), else from the request itself
+/// (`Host`, `http` unless the request target is absolute). The path is made a same-origin
+/// path, so no URL built from it can point at another site.
+pub fn public_url(parts: &http::request::Parts, trust_forwarded_headers: bool) -> Option<Url> {
     let first = |name: &str| {
         parts
             .headers
@@ -44,17 +70,18 @@ pub fn request_url(parts: &http::request::Parts) -> Option<Url> {
             .map(str::trim)
             .filter(|v| !v.is_empty())
     };
-    let proto = first("x-forwarded-proto")
+    let forwarded = |name: &str| first(name).filter(|_| trust_forwarded_headers);
+    let proto = forwarded("x-forwarded-proto")
         .or(parts.uri.scheme_str())
         .filter(|p| *p == "http" || *p == "https")
         .unwrap_or("http");
-    let host = first("x-forwarded-host")
+    let host = forwarded("x-forwarded-host")
         .or_else(|| first("host"))
         .or(parts.uri.authority().map(|a| a.as_str()))?;
     if host.contains(['/', '?', '#', '@', '\\']) {
         return None;
     }
-    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let path = same_origin_path(parts.uri.path_and_query().map_or("/", |p| p.as_str()));
     Url::parse(&format!("{proto}://{host}{path}")).ok()
 }
 
@@ -74,11 +101,12 @@ pub fn without_params(url: &Url, names: &[&str]) -> Url {
     out
 }
 
-/// The path and query of `url` (a same-origin redirect target).
+/// The path and query of `url` as a same-origin redirect target (leading slashes and
+/// backslashes collapsed, so it never reads as `//other.host`).
 pub fn path_and_query(url: &Url) -> String {
     match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
+        Some(q) => same_origin_path(&format!("{}?{q}", url.path())),
+        None => same_origin_path(url.path()),
     }
 }
 

@@ -40,6 +40,7 @@ pub mod jwks;
 pub mod keys;
 pub mod layer;
 pub mod reasons;
+pub(crate) mod redirect;
 pub mod request_state;
 pub mod satellite;
 pub mod token_cache;

@@ -96,6 +96,11 @@ pub struct FakeBapi {
     pub payload_hits: AtomicUsize,
     pub directives: Mutex<HashMap<String, Vec<String>>>,
     pub last_headers: Mutex<Option<HeaderMap>>,
+    /// Handshake-payload requests being answered right now, and the most at once.
+    pub payload_in_flight: AtomicUsize,
+    pub payload_max_in_flight: AtomicUsize,
+    /// When set, each handshake-payload request waits for a permit (or for the gate to close).
+    pub payload_gate: Mutex<Option<Arc<tokio::sync::Semaphore>>>,
 }
 
 impl FakeBapi {
@@ -105,6 +110,11 @@ impl FakeBapi {
 
     pub fn jwks_hits(&self) -> usize {
         self.jwks_hits.load(Ordering::SeqCst)
+    }
+
+    /// Handshake-payload requests received so far.
+    pub fn payload_hits(&self) -> usize {
+        self.payload_hits.load(Ordering::SeqCst)
     }
 }
 
@@ -136,6 +146,22 @@ async fn handshake_payload(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     bapi.payload_hits.fetch_add(1, Ordering::SeqCst);
+    let now = bapi.payload_in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    bapi.payload_max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let gate = bapi.payload_gate.lock().unwrap().clone();
+    if let Some(gate) = gate {
+        let _permit = gate.acquire().await;
+    }
+    let response = payload_response(&bapi, &headers, &query);
+    bapi.payload_in_flight.fetch_sub(1, Ordering::SeqCst);
+    response
+}
+
+fn payload_response(
+    bapi: &FakeBapi,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Response {
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())

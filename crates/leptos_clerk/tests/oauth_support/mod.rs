@@ -144,6 +144,8 @@ pub async fn start_app(provider: &Provider, options: AppOptions) -> TestApp {
         .route("/protected", get(protected).post(protected))
         .route("/leptos-me", get(leptos_me))
         .route("/from-headers", get(from_headers).with_state(oauth.clone()))
+        // Any other path is protected too, so hostile request paths reach the extractor.
+        .fallback(protected)
         .layer(oauth.session_layer());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestApp { base, seen }

@@ -1,0 +1,166 @@
+//! A `__clerk_handshake_nonce` costs one Backend API call (and a share of the instance's rate
+//! limit), so the layer resolves one only for a page load, only when it looks like a Clerk
+//! nonce, and only a bounded number at once. Checked through the real layer against a
+//! loopback Backend API that counts the calls.
+#![cfg(feature = "ssr")]
+
+mod auth_support;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth_support::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use leptos_clerk::server::handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS;
+use leptos_clerk::server::Clerk;
+
+/// A nonce the fake Backend API knows, with the directives of a signed-in session.
+fn known_nonce(bapi: &FakeBapi, nonce: &str) {
+    let session = sign(&claims());
+    bapi.directives
+        .lock()
+        .unwrap()
+        .insert(nonce.into(), vec![format!("__session={session}; Path=/")]);
+}
+
+/// A page load of `/` with `nonce` in its query (as given: already percent-encoded).
+fn page_with_nonce(nonce: &str) -> Request<Body> {
+    page(&format!("/?__clerk_handshake_nonce={nonce}"), None)
+}
+
+#[tokio::test]
+async fn only_page_loads_resolve_a_nonce() {
+    let (api, bapi) = start_bapi().await;
+    known_nonce(&bapi, "nonce-1");
+    let app = app(&Clerk::new(production_config(&api)).unwrap());
+    let with_dest = |dest: &str, path: &str, cookie: Option<&str>| {
+        let mut builder = Request::get(path)
+            .header("host", "localhost:3000")
+            .header("sec-fetch-dest", dest)
+            .header("accept", "text/html");
+        if let Some(cookie) = cookie {
+            builder = builder.header("cookie", cookie);
+        }
+        builder.body(Body::empty()).unwrap()
+    };
+    let not_pages = [
+        fetch("/?__clerk_handshake_nonce=nonce-1", ""),
+        fetch("/", "__clerk_handshake_nonce=nonce-1"),
+        with_dest("image", "/?__clerk_handshake_nonce=nonce-1", None),
+        with_dest("script", "/", Some("__clerk_handshake_nonce=nonce-1")),
+        Request::get("/api/me?__clerk_handshake_nonce=nonce-1")
+            .header("host", "localhost:3000")
+            .body(Body::empty())
+            .unwrap(),
+    ];
+    for request in not_pages {
+        let answer = send(&app, request).await;
+        assert_ne!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!answer.signed_in());
+        assert!(answer.set_cookies().is_empty(), "no handshake cookies");
+    }
+    assert_eq!(bapi.payload_hits(), 0, "no Backend API call for non-pages");
+
+    // The same nonce on a page load is resolved (once).
+    let answer = send(
+        &app,
+        with_dest("document", "/?__clerk_handshake_nonce=nonce-1", None),
+    )
+    .await;
+    assert!(answer.signed_in());
+    assert_eq!(bapi.payload_hits(), 1);
+}
+
+#[tokio::test]
+async fn malformed_nonces_never_reach_the_backend_api() {
+    let (api, bapi) = start_bapi().await;
+    let app = app(&Clerk::new(production_config(&api)).unwrap());
+    let too_long = "a".repeat(129);
+    let malformed = [
+        "",
+        too_long.as_str(),
+        "a%20b",
+        "..%2Fjwks",
+        "nonce%00",
+        "n%C3%A9",
+        "a.b",
+        "a%26nonce%3Db",
+        "%3Cscript%3E",
+    ];
+    for nonce in malformed {
+        let answer = send(&app, page_with_nonce(nonce)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{nonce:?}");
+        assert!(!answer.signed_in(), "{nonce:?}");
+        let cookie = format!("__clerk_handshake_nonce={nonce}");
+        let answer = send(&app, page("/", Some(&cookie))).await;
+        assert_eq!(answer.status, StatusCode::OK, "cookie {nonce:?}");
+    }
+    assert_eq!(
+        bapi.payload_hits(),
+        0,
+        "no Backend API call for malformed nonces"
+    );
+
+    // The longest well-formed nonce is still resolved.
+    let longest = format!("{}-_9Z", "a".repeat(124));
+    known_nonce(&bapi, &longest);
+    let answer = send(&app, page_with_nonce(&longest)).await;
+    assert!(answer.signed_in());
+    assert_eq!(bapi.payload_hits(), 1);
+}
+
+#[tokio::test]
+async fn concurrent_resolutions_are_bounded() {
+    let (api, bapi) = start_bapi().await;
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    *bapi.payload_gate.lock().unwrap() = Some(gate.clone());
+    let mut config = production_config(&api);
+    config.http_timeout = Duration::from_secs(30);
+    let app = app(&Clerk::new(config).unwrap());
+    let total = 4 * MAX_CONCURRENT_NONCE_RESOLUTIONS;
+    for i in 0..total {
+        known_nonce(&bapi, &format!("nonce-{i}"));
+    }
+    let (done, mut finished) = tokio::sync::mpsc::unbounded_channel();
+    for i in 0..total {
+        let (app, done) = (app.clone(), done.clone());
+        tokio::spawn(async move {
+            let answer = send(&app, page_with_nonce(&format!("nonce-{i}"))).await;
+            done.send((answer.status, answer.signed_in())).unwrap();
+        });
+    }
+    // While the Backend API holds every call it got, the requests over the bound are answered
+    // without one (signed out: the browser gets a fresh handshake later).
+    for _ in 0..total - MAX_CONCURRENT_NONCE_RESOLUTIONS {
+        let (status, signed_in) = finished.recv().await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        assert!(!signed_in);
+    }
+    // The calls that got a slot may still be on their way to the Backend API.
+    for _ in 0..2000 {
+        if bapi.payload_in_flight.load(Ordering::SeqCst) == MAX_CONCURRENT_NONCE_RESOLUTIONS {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(bapi.payload_hits(), MAX_CONCURRENT_NONCE_RESOLUTIONS);
+    gate.close();
+    for _ in 0..MAX_CONCURRENT_NONCE_RESOLUTIONS {
+        let (status, signed_in) = finished.recv().await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        assert!(signed_in, "the resolutions that got a slot complete");
+    }
+    let max = bapi.payload_max_in_flight.load(Ordering::SeqCst);
+    assert!(
+        max <= MAX_CONCURRENT_NONCE_RESOLUTIONS,
+        "{max} Backend API calls at once"
+    );
+    assert_eq!(bapi.payload_hits(), MAX_CONCURRENT_NONCE_RESOLUTIONS);
+
+    // With the slots free again, a new page load resolves its nonce.
+    known_nonce(&bapi, "later");
+    let answer = send(&app, page_with_nonce("later")).await;
+    assert!(answer.signed_in());
+}
