@@ -39,7 +39,7 @@ impl AuthStatus {
     }
 }
 
-/// The result of [`Clerk::authenticate_request`].
+/// The result of [`Clerk::authenticate_request`](super::Clerk::authenticate_request).
 #[derive(Clone, Debug)]
 pub struct RequestState {
     /// Signed in, signed out or handshake.
