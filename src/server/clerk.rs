@@ -3,7 +3,7 @@
 
 use super::oauth::{configured_in_env, dev_oauth_client, setup_oauth, AppOAuth};
 use clerk_dev_instance::{DevInstance, DevInstanceConfig};
-use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError};
+use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError, FrontendApiProxy};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,6 +20,9 @@ pub struct ClerkSetup {
     pub clerk: Clerk,
     /// The local dev instance, when no Clerk keys are configured.
     pub dev_instance: Option<DevInstance>,
+    /// Clerk's Frontend API proxy, with real keys and `CLERK_PROXY_URL` set (the dev instance
+    /// serves its own path instead).
+    pub frontend_api_proxy: Option<FrontendApiProxy>,
     /// "Sign in with Clerk" over OAuth, when configured or offered by the dev instance.
     pub oauth: Option<AppOAuth>,
 }
@@ -91,11 +94,20 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
             (clerk, Some(dev))
         }
     };
+    let frontend_api_proxy = match dev_instance {
+        Some(_) => None,
+        None => clerk.frontend_api_proxy()?,
+    };
+    if let Some(proxy) = &frontend_api_proxy {
+        let options = proxy.options();
+        tracing::info!(path = %options.path, upstream = %options.upstream, "Clerk Frontend API proxy");
+    }
     let dev_oauth = dev_oauth.filter(|_| dev_instance.is_some());
     let oauth = setup_oauth(port, dev_oauth.as_ref())?;
     Ok(ClerkSetup {
         clerk,
         dev_instance,
+        frontend_api_proxy,
         oauth,
     })
 }
