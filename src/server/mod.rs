@@ -11,9 +11,11 @@ mod router;
 mod settings;
 mod shutdown;
 
-pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DEV_INSTANCE_PATH};
+pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DevInstance, DEV_INSTANCE_PATH};
 pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};
-pub use oauth::{dev_oauth_client, setup_oauth, AppOAuth, DEMO_CLIENT_ID};
+#[cfg(feature = "dev-instance")]
+pub use oauth::dev_oauth_client;
+pub use oauth::{setup_oauth, AppOAuth, OAuthClient, DEMO_CLIENT_ID};
 pub use page_auth::{require_user, SIGNED_OUT};
 pub use router::{build_router, build_router_with};
 pub use settings::{load_settings, Settings, SettingsError};
