@@ -234,6 +234,20 @@ async fn clerk_headers_go_upstream_and_the_secret_never_comes_back() {
         "https://app.example.com/__clerk"
     );
     assert_eq!(answer["headers"]["x-forwarded-proto"], "https");
+    // A load balancer that sends X-Forwarded-Proto alone (AWS ALB): the Host header fills in.
+    let answer = json_of(
+        reqwest::Client::new()
+            .get(format!("{app}/__clerk/v1/echo"))
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        answer["headers"]["clerk-proxy-url"],
+        format!("https://{host}/__clerk")
+    );
 }
 
 #[tokio::test]

@@ -67,9 +67,9 @@ const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto
 pub struct ProxyOptions {
     /// The path served, without a trailing slash (`/__clerk`): the path of `CLERK_PROXY_URL`.
     pub path: String,
-    /// `CLERK_PROXY_URL` when absolute: sent as `Clerk-Proxy-Url`. When `None` (a relative
-    /// `CLERK_PROXY_URL`), it is rebuilt per request from `X-Forwarded-Proto` +
-    /// `X-Forwarded-Host` (both set) or `http://` + `Host`.
+    /// `CLERK_PROXY_URL` when absolute: sent as `Clerk-Proxy-Url` (recommended in production).
+    /// When `None` (a relative `CLERK_PROXY_URL`), it is rebuilt per request from
+    /// `X-Forwarded-Proto` (else `http`) and `X-Forwarded-Host` (else `Host`).
     pub public_url: Option<String>,
     /// The Frontend API base URL (`CLERK_FRONTEND_API_URL`, default [`PROD_FAPI_URL`]).
     pub upstream: String,
@@ -325,19 +325,16 @@ impl FrontendApiProxy {
                 .filter(|v| !v.is_empty())
         };
         let host = incoming.get(header::HOST).and_then(|v| v.to_str().ok());
-        let proto = first(&X_FORWARDED_PROTO);
-        let public_url = match (
-            &self.inner.options.public_url,
-            proto,
-            first(&X_FORWARDED_HOST),
-        ) {
-            (Some(url), _, _) => url.clone(),
-            (None, Some(proto), Some(forwarded_host)) => {
-                format!("{proto}://{forwarded_host}{}", self.path())
-            }
-            (None, _, _) => {
-                let host = host.ok_or("the request has no Host header")?;
-                format!("http://{host}{}", self.path())
+        let public_url = match &self.inner.options.public_url {
+            Some(url) => url.clone(),
+            None => {
+                // Each part from the load balancer's header when it sent one (AWS ALB sends
+                // X-Forwarded-Proto alone), else from the request itself.
+                let proto = first(&X_FORWARDED_PROTO).unwrap_or("http");
+                let public_host = first(&X_FORWARDED_HOST)
+                    .or(host)
+                    .ok_or("the request has no Host header")?;
+                format!("{proto}://{public_host}{}", self.path())
             }
         };
         let value =
