@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — THE command to run every test: installs what is missing (scripts/setup.sh), then
 #   formatting, clippy (-D warnings) for the `ssr` and the `hydrate` feature sets, cargo test,
-#   a release build with cargo-leptos, and the browser tests (end2end/) against that release
+#   the production feature set (scripts/check-production.sh), a release build with cargo-leptos, and the browser tests (end2end/) against that release
 #   build. Prints how long each phase took.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -18,6 +18,7 @@ SERVER_FEATURES=ssr,leptos_clerk/oauth
 phase "clippy (ssr)" cargo clippy --workspace --all-targets --features "$SERVER_FEATURES" -- -D warnings
 phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
+phase "production build (no dev instance)" bash "$ROOT/scripts/check-production.sh"
 phase "release build (cargo leptos)" web_cargo leptos build --release
 phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"
 phase_summary

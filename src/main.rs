@@ -1,10 +1,12 @@
 //! The server binary: `cargo leptos watch` builds and runs it with the `ssr` feature.
+//! SIGTERM / Ctrl-C drain it (see `server::serve`) and it exits 0.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use leptos_clerk_starter::server::{
-        build_router, init_tracing, load_settings, setup_clerk, shutdown_signal,
+        build_router_with, init_tracing, load_settings, serve, setup_clerk, shutdown_signal,
+        Draining,
     };
 
     init_tracing();
@@ -23,7 +25,8 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let app = build_router(settings.leptos_options, clerk);
+    let draining = Draining::default();
+    let app = build_router_with(settings.leptos_options, clerk, draining.clone());
 
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
@@ -36,14 +39,16 @@ async fn main() -> std::process::ExitCode {
         }
     };
     tracing::info!("listening on http://{addr}");
-    if let Err(e) = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        tracing::error!("server error: {e}");
-        return std::process::ExitCode::FAILURE;
+    match serve(listener, app, shutdown_signal(), draining, settings.drain).await {
+        Ok(drained) => {
+            tracing::info!(?drained, "server stopped");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!("server error: {e}");
+            std::process::ExitCode::FAILURE
+        }
     }
-    std::process::ExitCode::SUCCESS
 }
 
 #[cfg(not(feature = "ssr"))]

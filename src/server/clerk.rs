@@ -1,13 +1,29 @@
 //! Which Clerk the app talks to: real Clerk when keys are configured, otherwise the local Clerk
-//! dev instance built into the server (no account, no network).
+//! dev instance built into the server (no account, no network) — when the server was built with
+//! the `dev-instance` feature (`scripts/dev.sh`, the browser tests); a production build
+//! (`--bin-features ssr`) has no dev instance and refuses to start without keys.
 
-use super::oauth::{configured_in_env, dev_oauth_client, setup_oauth, AppOAuth};
-use clerk_dev_instance::{DevInstance, DevInstanceConfig};
-use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError};
+use super::oauth::{setup_oauth, AppOAuth, OAuthClient};
+use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError, FrontendApiProxy};
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
 use thiserror::Error;
+
+#[cfg(feature = "dev-instance")]
+pub use clerk_dev_instance::DevInstance;
+
+/// Stands in for the local dev instance in a build without the `dev-instance` feature: it has
+/// no value, so [`ClerkSetup::dev_instance`] is always `None` there.
+#[cfg(not(feature = "dev-instance"))]
+#[derive(Clone, Debug)]
+pub enum DevInstance {}
+
+#[cfg(not(feature = "dev-instance"))]
+impl DevInstance {
+    /// Never called: there is no dev instance in this build.
+    pub fn router(&self) -> axum::Router {
+        match *self {}
+    }
+}
 
 /// Where the local dev instance is mounted; it is also its Frontend API proxy URL.
 pub const DEV_INSTANCE_PATH: &str = "/__clerk";
@@ -20,6 +36,9 @@ pub struct ClerkSetup {
     pub clerk: Clerk,
     /// The local dev instance, when no Clerk keys are configured.
     pub dev_instance: Option<DevInstance>,
+    /// Clerk's Frontend API proxy, with real keys and `CLERK_PROXY_URL` set (the dev instance
+    /// serves its own path instead).
+    pub frontend_api_proxy: Option<FrontendApiProxy>,
     /// "Sign in with Clerk" over OAuth, when configured or offered by the dev instance.
     pub oauth: Option<AppOAuth>,
 }
@@ -42,8 +61,16 @@ pub enum ClerkSetupError {
         missing: &'static str,
     },
     /// The local dev instance could not start.
+    #[cfg(feature = "dev-instance")]
     #[error("local Clerk dev instance: {0}")]
     DevInstance(#[from] clerk_dev_instance::DevInstanceError),
+    /// Neither key is set in a build without the local dev instance (a production build).
+    #[error(
+        "CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set: set both (Clerk dashboard, API \
+         keys page). This server was built without the local Clerk dev instance (cargo feature \
+         `dev-instance`, included by scripts/dev.sh and `cargo leptos watch`)"
+    )]
+    NoKeys,
     /// A `CLERK_OAUTH_*` or `SESSION_SECRET` variable is missing or invalid.
     #[error("Sign in with Clerk (OAuth): {0}")]
     OAuth(#[from] leptos_clerk::oauth::ConfigError),
@@ -68,7 +95,7 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
     let secret = env("CLERK_SECRET_KEY").or_else(|| env("CLERK_API_KEY"));
     let port = site_addr.port();
     // The dev instance registers an OAuth application for this app unless a real one is set.
-    let dev_oauth = (!configured_in_env()).then(|| dev_oauth_client(port));
+    let dev_oauth = dev_oauth_registration(port);
     let (clerk, dev_instance) = match (publishable, secret) {
         (Some(_), Some(_)) => {
             tracing::info!("using the Clerk instance from CLERK_PUBLISHABLE_KEY");
@@ -86,26 +113,54 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
                 missing: "CLERK_PUBLISHABLE_KEY",
             })
         }
+        #[cfg(feature = "dev-instance")]
         (None, None) => {
             let (clerk, dev) = dev_instance_clerk(site_addr, dev_oauth.clone())?;
             (clerk, Some(dev))
         }
+        #[cfg(not(feature = "dev-instance"))]
+        (None, None) => return Err(ClerkSetupError::NoKeys),
     };
+    let frontend_api_proxy = match dev_instance {
+        Some(_) => None,
+        None => clerk.frontend_api_proxy()?,
+    };
+    if let Some(proxy) = &frontend_api_proxy {
+        let options = proxy.options();
+        tracing::info!(path = %options.path, upstream = %options.upstream, "Clerk Frontend API proxy");
+    }
     let dev_oauth = dev_oauth.filter(|_| dev_instance.is_some());
     let oauth = setup_oauth(port, dev_oauth.as_ref())?;
     Ok(ClerkSetup {
         clerk,
         dev_instance,
+        frontend_api_proxy,
         oauth,
     })
 }
 
+/// The OAuth application the dev instance registers for this app, unless a real one is set.
+#[cfg(feature = "dev-instance")]
+fn dev_oauth_registration(port: u16) -> Option<OAuthClient> {
+    (!super::oauth::configured_in_env()).then(|| super::oauth::dev_oauth_client(port))
+}
+
+/// No dev instance in this build, so no OAuth application of its own.
+#[cfg(not(feature = "dev-instance"))]
+fn dev_oauth_registration(_port: u16) -> Option<OAuthClient> {
+    None
+}
+
 /// Opens the local dev instance and a Clerk configuration pointing at it. Every other Clerk
 /// variable (sign-in URL, redirects, …) is still read from the environment.
+#[cfg(feature = "dev-instance")]
 fn dev_instance_clerk(
     site_addr: SocketAddr,
-    oauth_client: Option<clerk_dev_instance::OAuthClient>,
+    oauth_client: Option<OAuthClient>,
 ) -> Result<(Clerk, DevInstance), ClerkSetupError> {
+    use clerk_dev_instance::DevInstanceConfig;
+    use std::path::PathBuf;
+    use std::time::Duration;
     let port = site_addr.port();
     let origins = vec![
         format!("http://127.0.0.1:{port}"),

@@ -1,21 +1,28 @@
-//! Server-only wiring (feature `ssr`): settings, Clerk set-up, the axum router and graceful
-//! shutdown.
+//! Server-only wiring (feature `ssr`): settings, Clerk set-up, the axum router, health checks
+//! and graceful shutdown with a drain.
 //! `main.rs` only calls into this module.
 
 mod api;
 mod clerk;
+mod health;
 mod oauth;
 mod page_auth;
 mod router;
 mod settings;
 mod shutdown;
 
-pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DEV_INSTANCE_PATH};
-pub use oauth::{dev_oauth_client, setup_oauth, AppOAuth, DEMO_CLIENT_ID};
+pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DevInstance, DEV_INSTANCE_PATH};
+pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};
+#[cfg(feature = "dev-instance")]
+pub use oauth::dev_oauth_client;
+pub use oauth::{setup_oauth, AppOAuth, OAuthClient, DEMO_CLIENT_ID};
 pub use page_auth::{require_user, SIGNED_OUT};
-pub use router::build_router;
+pub use router::{build_router, build_router_with};
 pub use settings::{load_settings, Settings, SettingsError};
-pub use shutdown::shutdown_signal;
+pub use shutdown::{
+    serve, shutdown_signal, DrainSettings, DrainSettingsError, Drained, Draining,
+    DEFAULT_GRACE_SECS, DEFAULT_READY_DELAY_SECS,
+};
 
 /// Starts `tracing` output; `RUST_LOG` overrides the default filter.
 pub fn init_tracing() {

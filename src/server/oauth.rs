@@ -3,20 +3,23 @@
 //! automatically against the local Clerk dev instance, which then registers the OAuth
 //! application [`DEMO_CLIENT_ID`] with a secret generated at every start.
 
-use clerk_dev_instance::OAuthClient;
-use leptos_clerk::oauth::config::{
-    ENV_CALLBACK_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_DOMAIN, ENV_SCOPES, ENV_SESSION_SECRET,
-};
+#[cfg(feature = "dev-instance")]
+pub use clerk_dev_instance::OAuthClient;
+use leptos_clerk::oauth::config::ENV_CLIENT_ID;
 use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, ConfigError, VerifyParams};
 
-use super::clerk::DEV_INSTANCE_PATH;
 use crate::routes::AppUser;
+
+/// The dev instance's OAuth application; a build without the `dev-instance` feature has none.
+#[cfg(not(feature = "dev-instance"))]
+pub type OAuthClient = std::convert::Infallible;
 
 /// Client ID of the OAuth application the dev instance registers for this app.
 pub const DEMO_CLIENT_ID: &str = "leptos-clerk-starter-demo";
 
 /// Scopes asked of the dev instance unless `CLERK_OAUTH_SCOPES` says otherwise (`openid` adds
 /// a verified ID token to the flow).
+#[cfg(feature = "dev-instance")]
 const DEV_SCOPES: &str = "openid profile email public_metadata";
 
 /// The OAuth strategy of this app.
@@ -33,6 +36,7 @@ pub fn configured_in_env() -> bool {
 
 /// The OAuth application the dev instance registers for an app on `port`: callback URLs on
 /// 127.0.0.1 and localhost, a random secret.
+#[cfg(feature = "dev-instance")]
 pub fn dev_oauth_client(port: u16) -> OAuthClient {
     let redirect_uris = ["127.0.0.1", "localhost"]
         .iter()
@@ -50,24 +54,7 @@ pub fn setup_oauth(
     let config = if configured_in_env() {
         ClerkOAuthConfig::from_env()?
     } else if let Some(client) = dev_client {
-        let lookup = |name: &str| match name {
-            ENV_DOMAIN => Some(format!("http://127.0.0.1:{port}{DEV_INSTANCE_PATH}")),
-            ENV_CLIENT_ID => Some(client.client_id.clone()),
-            ENV_CLIENT_SECRET => Some(client.client_secret.clone()),
-            ENV_CALLBACK_URL => client.redirect_uris.first().cloned(),
-            ENV_SCOPES => Some(env(name).unwrap_or_else(|| DEV_SCOPES.to_owned())),
-            // The dev instance only runs in debug builds (or release builds that opted in for
-            // tests), so a per-start secret is fine: sessions end when the server restarts.
-            ENV_SESSION_SECRET => Some(env(name).unwrap_or_else(|| {
-                tracing::warn!(
-                    "{ENV_SESSION_SECRET} is not set: sealing OAuth sessions with a random \
-                     per-start secret (they end when the server restarts)"
-                );
-                clerk_dev_instance::random_secret(48)
-            })),
-            _ => env(name),
-        };
-        ClerkOAuthConfig::from_lookup(lookup)?
+        dev_config(port, client)?
     } else {
         return Ok(None);
     };
@@ -77,6 +64,39 @@ pub fn setup_oauth(
         config.client_id
     );
     ClerkOAuth::new(config, verify).map(Some)
+}
+
+/// The configuration against the dev instance's `client`, the instance served on `port`.
+#[cfg(feature = "dev-instance")]
+fn dev_config(port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, ConfigError> {
+    use super::clerk::DEV_INSTANCE_PATH;
+    use leptos_clerk::oauth::config::{
+        ENV_CALLBACK_URL, ENV_CLIENT_SECRET, ENV_DOMAIN, ENV_SCOPES, ENV_SESSION_SECRET,
+    };
+    let lookup = |name: &str| match name {
+        ENV_DOMAIN => Some(format!("http://127.0.0.1:{port}{DEV_INSTANCE_PATH}")),
+        ENV_CLIENT_ID => Some(client.client_id.clone()),
+        ENV_CLIENT_SECRET => Some(client.client_secret.clone()),
+        ENV_CALLBACK_URL => client.redirect_uris.first().cloned(),
+        ENV_SCOPES => Some(env(name).unwrap_or_else(|| DEV_SCOPES.to_owned())),
+        // The dev instance only runs in debug builds (or release builds that opted in for
+        // tests), so a per-start secret is fine: sessions end when the server restarts.
+        ENV_SESSION_SECRET => Some(env(name).unwrap_or_else(|| {
+            tracing::warn!(
+                "{ENV_SESSION_SECRET} is not set: sealing OAuth sessions with a random \
+                 per-start secret (they end when the server restarts)"
+            );
+            clerk_dev_instance::random_secret(48)
+        })),
+        _ => env(name),
+    };
+    ClerkOAuthConfig::from_lookup(lookup)
+}
+
+/// No dev instance in this build: there is no client to configure against.
+#[cfg(not(feature = "dev-instance"))]
+fn dev_config(_port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, ConfigError> {
+    match *client {}
 }
 
 /// The verify hook: the provider vouched for `input.profile`; map it to the app's user. This

@@ -1,17 +1,30 @@
 //! The axum router: Leptos pages and server functions behind the Clerk layer, the JSON API,
-//! the Clerk webhook endpoint, "Sign in with Clerk" over OAuth, the local Clerk dev instance,
-//! static files and the 404 fallback.
+//! the Clerk webhook endpoint, "Sign in with Clerk" over OAuth, the local Clerk dev instance or
+//! Clerk's Frontend API proxy, static files, the 404 fallback and the health checks.
 
 use super::api;
 use super::clerk::{ClerkSetup, DEV_INSTANCE_PATH};
+use super::health::health_routes;
+use super::shutdown::Draining;
 use crate::app::{shell, App};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
-/// Builds the application router.
+/// Builds the application router (its `/readyz` never reports a shutdown: the binary uses
+/// [`build_router_with`]).
 pub fn build_router(leptos_options: LeptosOptions, clerk: ClerkSetup) -> Router {
+    build_router_with(leptos_options, clerk, Draining::default())
+}
+
+/// [`build_router`] whose `/readyz` answers 503 once `draining` is set.
+pub fn build_router_with(
+    leptos_options: LeptosOptions,
+    clerk: ClerkSetup,
+    draining: Draining,
+) -> Router {
+    let health = health_routes(clerk.clerk.clone(), draining);
     let routes = generate_route_list(App);
     let backend_api = clerk.clerk.backend_api().clone();
     let app = Router::new()
@@ -43,8 +56,15 @@ pub fn build_router(leptos_options: LeptosOptions, clerk: ClerkSetup) -> Router 
     };
     // The dev instance sits outside the Clerk layer: its handshake endpoint must never be
     // redirected to itself.
-    match clerk.dev_instance {
+    let app = match clerk.dev_instance {
         Some(dev) => app.nest(DEV_INSTANCE_PATH, dev.router()),
         None => app,
-    }
+    };
+    // Clerk's Frontend API proxy (real keys + CLERK_PROXY_URL), outside the Clerk layer too.
+    let app = match clerk.frontend_api_proxy {
+        Some(proxy) => app.merge(proxy.router()),
+        None => app,
+    };
+    // Health checks sit outside every layer: a probe is never redirected or authenticated.
+    app.merge(health)
 }

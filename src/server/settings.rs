@@ -1,13 +1,17 @@
-//! Start-up settings: `.env`, then the Leptos site options.
+//! Start-up settings: `.env`, then the Leptos site options and the shutdown drain.
 
 use leptos::config::{get_configuration, LeptosOptions};
 use thiserror::Error;
+
+use super::shutdown::{DrainSettings, DrainSettingsError};
 
 /// Everything the server needs before it can build its router.
 #[derive(Clone, Debug)]
 pub struct Settings {
     /// Site options (address, site root, output name).
     pub leptos_options: LeptosOptions,
+    /// How the server drains on shutdown (`SHUTDOWN_*`).
+    pub drain: DrainSettings,
 }
 
 /// Why the server could not start.
@@ -22,6 +26,9 @@ pub enum SettingsError {
          watch`, or run the binary next to Leptos.toml"
     )]
     Leptos(String),
+    /// A `SHUTDOWN_*` variable is malformed.
+    #[error(transparent)]
+    Drain(#[from] DrainSettingsError),
 }
 
 /// Loads `.env` (cargo-leptos does not pass it on to the server) and the site options: from the
@@ -37,5 +44,6 @@ pub fn load_settings() -> Result<Settings, SettingsError> {
     let conf = get_configuration(file).map_err(|e| SettingsError::Leptos(e.to_string()))?;
     Ok(Settings {
         leptos_options: conf.leptos_options,
+        drain: DrainSettings::from_env()?,
     })
 }

@@ -142,6 +142,18 @@ impl Clerk {
         self.inner.nonce_slots.try_acquire().ok()
     }
 
+    /// Whether session tokens can be verified now: `CLERK_JWT_KEY` is set, or the instance JWKS
+    /// was fetched at least once.
+    pub fn keys_available(&self) -> bool {
+        self.inner.verifier.keys().available()
+    }
+
+    /// [`Clerk::keys_available`], first fetching the JWKS when none was fetched yet (rate
+    /// limited like every JWKS fetch); what a readiness probe (`/readyz`) asks.
+    pub async fn load_keys(&self) -> bool {
+        self.inner.verifier.keys().load().await
+    }
+
     /// Verifies a session token (e.g. from a WebSocket handshake).
     pub async fn verify_token(
         &self,

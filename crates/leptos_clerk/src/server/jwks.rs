@@ -34,6 +34,26 @@ impl KeySource {
             KeySource::Remote(jwks) => jwks.key(kid.unwrap_or_default()).await,
         }
     }
+
+    /// Whether keys are at hand: the PEM key, or a JWKS fetched at least once.
+    pub fn available(&self) -> bool {
+        match self {
+            KeySource::Local(_) => true,
+            KeySource::Remote(jwks) => jwks.has_keys(),
+        }
+    }
+
+    /// [`KeySource::available`], first fetching the JWKS when none was fetched yet (at most
+    /// once per `jwks_min_refetch_interval`, like any fetch); for readiness checks.
+    pub async fn load(&self) -> bool {
+        if let KeySource::Remote(jwks) = self {
+            if !jwks.has_keys() {
+                // The answer for this empty kid does not matter: a successful fetch fills the cache.
+                let _ = jwks.key("").await;
+            }
+        }
+        self.available()
+    }
 }
 
 /// Cache settings of a [`RemoteJwks`].
@@ -77,6 +97,12 @@ impl RemoteJwks {
             cached: RwLock::new(Cached::default()),
             fetching: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Whether a JWKS was fetched at least once (its keys keep working after a failed refresh).
+    pub fn has_keys(&self) -> bool {
+        let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        !cached.keys.is_empty()
     }
 
     fn lookup(&self, kid: &str) -> Lookup {

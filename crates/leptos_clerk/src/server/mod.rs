@@ -1,6 +1,6 @@
 //! The server half (feature `ssr`): configuration, session-token verification,
-//! `authenticate_request`, the axum layer, the auth helpers, the Backend API client and
-//! webhook verification.
+//! `authenticate_request`, the axum layer, the auth helpers, the Backend API client,
+//! webhook verification and the Frontend API proxy.
 //!
 //! Wiring (once, in `main`):
 //!
@@ -39,6 +39,7 @@ pub mod handshake;
 pub mod jwks;
 pub mod keys;
 pub mod layer;
+pub mod proxy;
 pub mod reasons;
 pub(crate) mod redirect;
 pub mod request_state;
@@ -54,6 +55,7 @@ pub use config::{ClerkConfig, ConfigError};
 pub use context::{get_auth, get_clerk, get_clerk_state, require_auth, AuthError, RequireAuth};
 pub use keys::{InstanceType, PublishableKey};
 pub use layer::{ClerkLayer, ClerkService};
+pub use proxy::{FrontendApiProxy, ProxyOptions};
 pub use reasons::{
     AuthErrorReason, AuthReason, TokenVerificationError, TokenVerificationErrorReason,
 };

@@ -155,6 +155,11 @@ impl Verifier {
         &self.cache
     }
 
+    /// Where the verification keys come from (readiness checks ask it whether keys are at hand).
+    pub fn keys(&self) -> &KeySource {
+        &self.keys
+    }
+
     /// The `iss`/`iat`/`exp` of `token` for the cookie logic: from the verified-token cache
     /// when the token was verified before (no decoding), else read unverified.
     pub fn peek(&self, token: &str) -> Option<PeekedClaims> {

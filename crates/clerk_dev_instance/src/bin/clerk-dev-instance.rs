@@ -1,0 +1,109 @@
+//! `clerk-dev-instance`: the local Clerk dev instance as its own process, an external "Clerk"
+//! for an app built without the embedded one (`--bin-features ssr`). Its Frontend API,
+//! Backend API (`/api`), ClerkJS bundles and dev page are served at the root of
+//! `CLERK_DEV_INSTANCE_ADDR`; the app reaches the Frontend API through its proxy:
+//!
+//! ```sh
+//! cargo run -p clerk_dev_instance --bin clerk-dev-instance   # prints the app's variables
+//! ```
+//!
+//! Environment: `CLERK_DEV_INSTANCE_ADDR` (127.0.0.1:3100), `CLERK_DEV_APP_ORIGINS` (the app's
+//! origins, comma-separated; default http://127.0.0.1:3000,http://localhost:3000),
+//! `CLERK_DEV_DATA_DIR` (.clerk-dev/standalone), `CLERK_DEV_ASSETS_DIR` (.clerk-dev/assets),
+//! `CLERK_DEV_DEMO_USER` (email:password), `CLERK_DEV_INSTANCE_ALLOW_RELEASE=1` (release builds).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clerk_dev_instance::{DevInstance, DevInstanceConfig, DevInstanceError};
+use thiserror::Error;
+
+/// Why the process could not start; each message names the fix.
+#[derive(Debug, Error)]
+enum StartError {
+    #[error("{name} is invalid: {fix}")]
+    Invalid {
+        name: &'static str,
+        fix: &'static str,
+    },
+    #[error("{0}")]
+    Instance(#[from] DevInstanceError),
+    #[error(
+        "cannot listen on {addr}: {source}. Stop the other process or set CLERK_DEV_INSTANCE_ADDR"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+async fn run() -> Result<(), StartError> {
+    let addr: SocketAddr = env("CLERK_DEV_INSTANCE_ADDR")
+        .unwrap_or_else(|| "127.0.0.1:3100".into())
+        .parse()
+        .map_err(|_| StartError::Invalid {
+            name: "CLERK_DEV_INSTANCE_ADDR",
+            fix: "use host:port, e.g. 127.0.0.1:3100",
+        })?;
+    let origins = env("CLERK_DEV_APP_ORIGINS")
+        .unwrap_or_else(|| "http://127.0.0.1:3000,http://localhost:3000".into())
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_owned())
+        .filter(|o| !o.is_empty())
+        .collect();
+    let mut config = DevInstanceConfig::new(
+        env("CLERK_DEV_DATA_DIR").unwrap_or_else(|| ".clerk-dev/standalone".into()),
+        origins,
+    );
+    config.assets_dir = Some(PathBuf::from(
+        env("CLERK_DEV_ASSETS_DIR").unwrap_or_else(|| ".clerk-dev/assets".into()),
+    ));
+    config.allow_in_release = env("CLERK_DEV_INSTANCE_ALLOW_RELEASE").as_deref() == Some("1");
+    if let Some(demo) = env("CLERK_DEV_DEMO_USER") {
+        let (email, password) = demo.split_once(':').ok_or(StartError::Invalid {
+            name: "CLERK_DEV_DEMO_USER",
+            fix: "use email:password, e.g. demo@example.com:correct-horse-battery",
+        })?;
+        config.demo_user = Some((email.to_owned(), password.to_owned()));
+    }
+    let instance = DevInstance::open(config)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    println!(
+        "local Clerk dev instance on http://{addr} (dev page: http://{addr}/dev). Run the app with:\n\
+         CLERK_PUBLISHABLE_KEY={pk}\nCLERK_SECRET_KEY={sk}\nCLERK_API_URL=http://{addr}/api\n\
+         CLERK_PROXY_URL=/__clerk\nCLERK_FRONTEND_API_URL=http://{addr}",
+        pk = instance.publishable_key(),
+        sk = instance.secret_key(),
+    );
+    axum::serve(listener, instance.router())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(StartError::Serve)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

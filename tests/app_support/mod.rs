@@ -1,0 +1,63 @@
+//! Shared set-up of the app-level tests: the real router with a Clerk configuration built in
+//! code (no process environment), served on 127.0.0.1:0.
+#![allow(dead_code)] // each test binary uses a part
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use leptos::config::LeptosOptions;
+use leptos_clerk::server::{Clerk, ClerkConfig};
+use leptos_clerk_starter::server::ClerkSetup;
+
+/// The development publishable key of the fixtures (Frontend API host `clerk.localhost`).
+pub const PK_TEST: &str = "pk_test_Y2xlcmsubG9jYWxob3N0JA";
+/// A secret key of the same (fake) instance.
+pub const SECRET: &str = "sk_test_app_fixture_secret";
+/// The fixtures' test-only RSA public key (PEM) and the same key as a JWKS entry.
+pub const PUBLIC_A: &str =
+    include_str!("../../crates/leptos_clerk/tests/fixtures/test_only_rsa_a_public.pem");
+/// [`PUBLIC_A`] as a JWK.
+pub const JWK_A: &str =
+    include_str!("../../crates/leptos_clerk/tests/fixtures/test_only_jwk_a.json");
+
+/// A development-instance configuration whose Backend API is `api_url`.
+pub fn config(api_url: &str) -> ClerkConfig {
+    let mut config = ClerkConfig::new(PK_TEST, SECRET);
+    config.api_url = api_url.into();
+    config.http_timeout = Duration::from_millis(500);
+    config
+}
+
+/// [`config`] with networkless verification (`CLERK_JWT_KEY`).
+pub fn pem_config() -> ClerkConfig {
+    let mut config = config("http://127.0.0.1:9");
+    config.jwt_key = Some(PUBLIC_A.into());
+    config
+}
+
+/// The Clerk pieces of the router for `config`: real keys, no dev instance, no OAuth.
+pub fn setup(config: ClerkConfig) -> ClerkSetup {
+    ClerkSetup {
+        clerk: Clerk::new(config).expect("valid test configuration"),
+        dev_instance: None,
+        frontend_api_proxy: None,
+        oauth: None,
+    }
+}
+
+/// Site options for a server on `addr`.
+pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("leptos-clerk-starter")
+        .site_root("target/site")
+        .site_addr(addr)
+        .build()
+}
+
+/// An address on 127.0.0.1 that refuses connections (bound, then released).
+pub async fn closed_address() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    addr
+}
