@@ -18,6 +18,20 @@ pub enum DevInstanceError {
          or set DevInstanceConfig::allow_in_release if you really want the emulator"
     )]
     ReleaseBuild,
+    /// The app listens on a non-loopback address and the config did not opt in.
+    #[error(
+        "the local Clerk dev instance refuses to serve on {addr}: anyone who can reach this \
+         address could read its secret key on /__clerk/dev and sign in as any user. Bind \
+         127.0.0.1 (LEPTOS_SITE_ADDR=127.0.0.1:{port}), or set CLERK_PUBLISHABLE_KEY and \
+         CLERK_SECRET_KEY to use a real Clerk instance, or set CLERK_DEV_INSTANCE_ALLOW_REMOTE=1 \
+         (DevInstanceConfig::allow_remote) if you really mean to expose it"
+    )]
+    RemoteBind {
+        /// The refused bind address.
+        addr: std::net::SocketAddr,
+        /// Its port (for the suggested loopback address).
+        port: u16,
+    },
     /// No app origin was configured.
     #[error(
         "DevInstanceConfig::app_origins is empty: list the origins the app is served from, e.g. \

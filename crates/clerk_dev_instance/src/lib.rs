@@ -42,7 +42,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::{DevInstanceConfig, OAuthClient};
+pub use config::{DevInstanceConfig, Limits, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
 
 use instance::Instance;
@@ -80,6 +80,14 @@ pub fn build_guard(debug_build: bool, allow_in_release: bool) -> Result<(), DevI
     } else {
         Err(DevInstanceError::ReleaseBuild)
     }
+}
+
+/// Refuses a non-loopback bind address unless `allow_remote`. (Stub.)
+pub fn bind_guard(
+    _addr: std::net::SocketAddr,
+    _allow_remote: bool,
+) -> Result<(), DevInstanceError> {
+    Ok(())
 }
 
 impl DevInstance {
