@@ -70,6 +70,7 @@ pub struct ApiError {
     message: String,
     long_message: String,
     param_name: Option<&'static str>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -82,7 +83,14 @@ impl ApiError {
             long_message: message.clone(),
             message,
             param_name: None,
+            retry_after: None,
         }
+    }
+
+    /// Adds a `Retry-After` header (seconds), as Clerk does on 429.
+    pub(crate) fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// Adds the long message clerk-js shows in forms.
@@ -152,6 +160,12 @@ impl IntoResponse for ApiError {
             }],
             "clerk_trace_id": crate::util::random_token(16),
         });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

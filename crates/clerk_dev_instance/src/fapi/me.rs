@@ -13,7 +13,7 @@ use super::sign_up::{parse_metadata, password_hash};
 use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
 use crate::store::SessionRecord;
-use crate::{passwords, views};
+use crate::views;
 
 type SessionQuery = Query<HashMap<String, String>>;
 
@@ -74,17 +74,23 @@ async fn change_password(
     form: FormBody,
 ) -> Result<Response, ApiError> {
     let (session, mut user) = ctx.session(&state, session_param(&q))?;
-    if let Some(hash) = user.password_hash.as_deref() {
-        if !form
-            .get("current_password")
-            .is_some_and(|p| passwords::verify(p, hash))
-        {
-            return Err(ApiError::form(
+    if let Some(hash) = user.password_hash.clone() {
+        let incorrect = || {
+            ApiError::form(
                 "form_password_incorrect",
                 "current_password",
                 "Password is incorrect.",
-            ));
+            )
+        };
+        let current = form.get("current_password").ok_or_else(incorrect)?;
+        state
+            .throttle
+            .begin(&user.email)
+            .map_err(|locked| locked.api_error())?;
+        if !state.passwords.verify(current, &hash).await {
+            return Err(incorrect());
         }
+        state.throttle.succeeded(&user.email);
     }
     let new_password = form.get("new_password").ok_or_else(|| {
         ApiError::form(
@@ -93,7 +99,7 @@ async fn change_password(
             "Enter a new password.",
         )
     })?;
-    user.password_hash = Some(password_hash(new_password)?);
+    user.password_hash = Some(password_hash(&state, new_password).await?);
     state.store.save_user(&mut user)?;
     if form.get("sign_out_of_other_sessions") == Some("true") {
         for other in state.store.user_sessions(&user.id)? {
