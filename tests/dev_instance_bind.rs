@@ -30,7 +30,9 @@ async fn the_dev_instance_refuses_a_public_bind_address_unless_opted_in() {
             ),
             "{public}: {error}"
         );
-        assert!(error.to_string().contains("CLERK_DEV_INSTANCE_ALLOW_REMOTE=1"));
+        assert!(error
+            .to_string()
+            .contains("CLERK_DEV_INSTANCE_ALLOW_REMOTE=1"));
     }
     assert!(setup_clerk("127.0.0.1:3000".parse().unwrap()).is_ok());
     std::env::set_var(ALLOW_REMOTE_VAR, "1");

@@ -23,7 +23,12 @@ fn only_loopback_bind_addresses_start_without_the_opt_in() {
     for local in ["127.0.0.1:3000", "[::1]:3000", "127.0.0.2:8080"] {
         assert!(bind_guard(addr(local), false).is_ok(), "{local}");
     }
-    for public in ["0.0.0.0:3000", "[::]:3000", "192.168.1.5:3000", "[fe80::1]:3000"] {
+    for public in [
+        "0.0.0.0:3000",
+        "[::]:3000",
+        "192.168.1.5:3000",
+        "[fe80::1]:3000",
+    ] {
         let error = bind_guard(addr(public), false).unwrap_err();
         assert!(
             matches!(error, DevInstanceError::RemoteBind { .. }),
@@ -248,7 +253,10 @@ async fn handshake_nonce(app: &TestApp) -> String {
 
 async fn payload_status(app: &TestApp, nonce: &str) -> u16 {
     let response = reqwest::Client::new()
-        .get(format!("{}/__clerk/api/v1/clients/handshake_payload", app.base))
+        .get(format!(
+            "{}/__clerk/api/v1/clients/handshake_payload",
+            app.base
+        ))
         .query(&[("nonce", nonce)])
         .bearer_auth(app.instance.secret_key())
         .send()

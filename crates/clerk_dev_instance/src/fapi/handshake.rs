@@ -97,7 +97,9 @@ fn store_nonce(state: &Instance, directives: Vec<String>) -> String {
     nonces.retain(|_, (_, created)| created.elapsed() < NONCE_TTL);
     let cap = state.config.limits.max_pending;
     let entry = (directives, Instant::now());
-    insert_capped(&mut nonces, cap, nonce.clone(), entry, |(_, created)| *created);
+    insert_capped(&mut nonces, cap, nonce.clone(), entry, |(_, created)| {
+        *created
+    });
     nonce
 }
 

@@ -43,10 +43,7 @@ async fn complete_with_password(
     mut user: UserRecord,
     password: Option<&str>,
 ) -> Result<Value, ApiError> {
-    let hash = user
-        .password_hash
-        .clone()
-        .ok_or_else(password_incorrect)?;
+    let hash = user.password_hash.clone().ok_or_else(password_incorrect)?;
     let password = password.ok_or_else(password_incorrect)?;
     state
         .throttle

@@ -116,7 +116,10 @@ pub(crate) async fn submit(
                     ),
                     StatusCode::TOO_MANY_REQUESTS,
                 ),
-                Ok(_) => ("Wrong email or password.".to_owned(), StatusCode::UNAUTHORIZED),
+                Ok(_) => (
+                    "Wrong email or password.".to_owned(),
+                    StatusCode::UNAUTHORIZED,
+                ),
             };
             Ok(sign_in_page(
                 &request,

@@ -97,7 +97,9 @@ impl OAuthState {
             failures: 0,
             deadline: Instant::now() + PENDING_TTL,
         };
-        insert_capped(&mut pending, self.max_pending, id.clone(), form, |p| p.deadline);
+        insert_capped(&mut pending, self.max_pending, id.clone(), form, |p| {
+            p.deadline
+        });
         let tag = hmac::sign(&self.form_key, id.as_bytes());
         format!("{id}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()))
     }
