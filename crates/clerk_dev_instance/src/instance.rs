@@ -16,7 +16,7 @@ use crate::keys::{SessionClaims, SigningKey};
 use crate::local_only::{check_host, AllowedHosts};
 use crate::passwords::{self, Passwords};
 use crate::store::{NewUser, SessionRecord, Store};
-use crate::throttle::PasswordThrottle;
+use crate::throttle::{Locked, PasswordThrottle};
 use crate::util::{now_secs, random_token};
 use crate::{assets, bapi, dev_page, fapi, oauth, ISSUER};
 
@@ -101,6 +101,25 @@ impl Instance {
         })?;
         tracing::info!("clerk dev instance: created demo user {email}");
         Ok(())
+    }
+
+    /// Whether `password` matches `hash` (`None`: no such account or no password), throttled
+    /// per `identifier`: `Err` while it is locked, without running argon2.
+    pub(crate) async fn check_password(
+        &self,
+        identifier: &str,
+        password: &str,
+        hash: Option<&str>,
+    ) -> Result<bool, Locked> {
+        self.throttle.begin(identifier)?;
+        let right = match hash {
+            Some(hash) => self.passwords.verify(password, hash).await,
+            None => false,
+        };
+        if right {
+            self.throttle.succeeded(identifier);
+        }
+        Ok(right)
     }
 
     /// Mints an RS256 session token for an active session. `azp` is the app origin the request

@@ -437,6 +437,16 @@ async fn cancel_pkce_and_form_binding() {
     assert_eq!(browser.get(repeated).send().await.unwrap().status(), 400);
 }
 
+/// The form fields of a sign-in as the demo user with `password`.
+fn sign_in_fields<'a>(request: &'a str, password: &'a str) -> [(&'static str, &'a str); 4] {
+    [
+        ("request", request),
+        ("action", "sign_in"),
+        ("email", DEMO_EMAIL),
+        ("password", password),
+    ]
+}
+
 #[tokio::test]
 async fn wrong_passwords_on_the_form_lock_the_account_for_a_while() {
     let dir = tempfile::tempdir().unwrap();
@@ -444,12 +454,7 @@ async fn wrong_passwords_on_the_form_lock_the_account_for_a_while() {
     let browser = browser(&app);
     let page = browser.get(authorize_url(&app, &[])).send().await.unwrap();
     let id = request_id(&page.text().await.unwrap());
-    let wrong = [
-        ("request", id.as_str()),
-        ("action", "sign_in"),
-        ("email", DEMO_EMAIL),
-        ("password", "wrong-password"),
-    ];
+    let wrong = sign_in_fields(&id, "wrong-password");
     for attempt in 1..=4 {
         let response = post_form(&browser, &app, &wrong).await;
         assert_eq!(response.status(), 401, "attempt {attempt}");
@@ -464,13 +469,7 @@ async fn wrong_passwords_on_the_form_lock_the_account_for_a_while() {
     // A fresh form does not reopen the account: even the right password is refused.
     let page = browser.get(authorize_url(&app, &[])).send().await.unwrap();
     let id = request_id(&page.text().await.unwrap());
-    let right = [
-        ("request", id.as_str()),
-        ("action", "sign_in"),
-        ("email", DEMO_EMAIL),
-        ("password", DEMO_PASSWORD),
-    ];
-    let response = post_form(&browser, &app, &right).await;
+    let response = post_form(&browser, &app, &sign_in_fields(&id, DEMO_PASSWORD)).await;
     assert_eq!(response.status(), 429);
     let html = response.text().await.unwrap();
     assert!(html.contains("Too many failed attempts"), "{html}");

@@ -13,6 +13,7 @@ use super::sign_up::{parse_metadata, password_hash};
 use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
 use crate::store::SessionRecord;
+use crate::throttle::Locked;
 use crate::views;
 
 type SessionQuery = Query<HashMap<String, String>>;
@@ -74,23 +75,16 @@ async fn change_password(
     form: FormBody,
 ) -> Result<Response, ApiError> {
     let (session, mut user) = ctx.session(&state, session_param(&q))?;
-    if let Some(hash) = user.password_hash.clone() {
-        let incorrect = || {
-            ApiError::form(
+    if let Some(hash) = user.password_hash.as_deref() {
+        let current = form.get("current_password").unwrap_or_default();
+        let right = state.check_password(&user.email, current, Some(hash)).await;
+        if !right.map_err(Locked::api_error)? {
+            return Err(ApiError::form(
                 "form_password_incorrect",
                 "current_password",
                 "Password is incorrect.",
-            )
-        };
-        let current = form.get("current_password").ok_or_else(incorrect)?;
-        state
-            .throttle
-            .begin(&user.email)
-            .map_err(|locked| locked.api_error())?;
-        if !state.passwords.verify(current, &hash).await {
-            return Err(incorrect());
+            ));
         }
-        state.throttle.succeeded(&user.email);
     }
     let new_password = form.get("new_password").ok_or_else(|| {
         ApiError::form(

@@ -11,6 +11,7 @@ use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
 use crate::instance::Instance;
 use crate::store::{SignInAttempt, UserRecord};
+use crate::throttle::Locked;
 use crate::util::{new_id, now_ms};
 use crate::views;
 
@@ -43,16 +44,17 @@ async fn complete_with_password(
     mut user: UserRecord,
     password: Option<&str>,
 ) -> Result<Value, ApiError> {
-    let hash = user.password_hash.clone().ok_or_else(password_incorrect)?;
+    let hash = user
+        .password_hash
+        .as_deref()
+        .ok_or_else(password_incorrect)?;
     let password = password.ok_or_else(password_incorrect)?;
-    state
-        .throttle
-        .begin(&user.email)
-        .map_err(|locked| locked.api_error())?;
-    if !state.passwords.verify(password, &hash).await {
+    let right = state
+        .check_password(&user.email, password, Some(hash))
+        .await;
+    if !right.map_err(Locked::api_error)? {
         return Err(password_incorrect());
     }
-    state.throttle.succeeded(&user.email);
     let session = ctx.start_session(state, &mut user)?;
     attempt.status = "complete".to_string();
     attempt.first_factor_verified = true;

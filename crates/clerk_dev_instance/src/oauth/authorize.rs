@@ -140,19 +140,13 @@ async fn check_password(
     user: Option<&UserRecord>,
     password: Option<&str>,
 ) -> Result<bool, Locked> {
-    let Some(password) = password.filter(|_| !email.is_empty()) else {
-        return Ok(false);
-    };
-    state.throttle.begin(email)?;
-    let hash = user.and_then(|u| u.password_hash.as_deref());
-    let right = match hash {
-        Some(hash) => state.passwords.verify(password, hash).await,
-        None => false,
-    };
-    if right {
-        state.throttle.succeeded(email);
+    match password.filter(|_| !email.is_empty()) {
+        Some(password) => {
+            let hash = user.and_then(|u| u.password_hash.as_deref());
+            state.check_password(email, password, hash).await
+        }
+        None => Ok(false),
     }
-    Ok(right)
 }
 
 impl From<crate::error::ApiError> for OAuthError {
