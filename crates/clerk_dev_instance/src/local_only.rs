@@ -185,3 +185,69 @@ pub(crate) async fn check_host(
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(origins: &[&str], bind: Option<&str>, allow_remote: bool) -> AllowedHosts {
+        let origins = origins.iter().map(|o| o.to_string()).collect();
+        let mut config = DevInstanceConfig::new("unused", origins);
+        config.bind_addr = bind.map(|b| b.parse().unwrap());
+        config.allow_remote = allow_remote;
+        AllowedHosts::new(&config)
+    }
+
+    #[test]
+    fn loopback_binds_accept_every_loopback_spelling_of_their_port_only() {
+        let allowed = hosts(&["http://127.0.0.1:3000"], Some("[::1]:3001"), false);
+        for host in [
+            "127.0.0.1:3000",
+            "localhost:3000",
+            "[::1]:3000",
+            "[::1]:3001",
+        ] {
+            assert!(allowed.allows(host), "{host}");
+        }
+        for host in [
+            "192.168.1.5:3000",
+            "localhost",
+            "localhost:80",
+            "127.0.0.1:3002",
+            "",
+        ] {
+            assert!(!allowed.allows(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn remote_mode_also_accepts_ip_literals_on_the_bind_port_but_no_other_names() {
+        let allowed = hosts(&["http://127.0.0.1:3000"], Some("0.0.0.0:3000"), true);
+        for host in ["192.168.1.5:3000", "[fe80::1]:3000", "localhost:3000"] {
+            assert!(allowed.allows(host), "{host}");
+        }
+        for host in [
+            "192.168.1.5:4000",
+            "192.168.1.5",
+            "evil.example:3000",
+            "[fe80::1",
+        ] {
+            assert!(!allowed.allows(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn origins_on_a_default_port_match_with_and_without_it() {
+        let allowed = hosts(
+            &["https://App.example", "http://dev.test:8080/"],
+            None,
+            false,
+        );
+        for host in ["app.example", "app.example:443", "dev.test:8080"] {
+            assert!(allowed.allows(host), "{host}");
+        }
+        for host in ["app.example:80", "dev.test", "localhost:443"] {
+            assert!(!allowed.allows(host), "{host}");
+        }
+    }
+}
