@@ -37,15 +37,15 @@ pub fn bind_guard(addr: SocketAddr, allow_remote: bool) -> Result<(), DevInstanc
             port: addr.port(),
         });
     }
-    tracing::warn!(
-        "\n*************************************************************************\n\
-         * {ALLOW_REMOTE_VAR}=1: the LOCAL CLERK DEV INSTANCE is served   *\n\
-         * on {addr:<40}                           *\n\
-         * Anyone on this network who reaches it can read its secret key on       *\n\
-         * /__clerk/dev and sign in as any of its users. Unset the variable and    *\n\
-         * bind 127.0.0.1 unless you really need this.                           *\n\
-         *************************************************************************"
-    );
+    let lines = [
+        format!("{ALLOW_REMOTE_VAR}=1: the LOCAL CLERK DEV INSTANCE is"),
+        format!("served on {addr} to anyone who can reach this address. They can"),
+        "read its secret key on /__clerk/dev and sign in as any of its users.".to_owned(),
+        "Unset the variable and bind 127.0.0.1 unless you really need this.".to_owned(),
+    ];
+    let rule = "*".repeat(73);
+    let body: String = lines.iter().map(|l| format!("* {l:<69} *\n")).collect();
+    tracing::warn!("\n{rule}\n{body}{rule}");
     Ok(())
 }
 
