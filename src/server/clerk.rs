@@ -175,6 +175,8 @@ fn dev_instance_clerk(
     ));
     config.oauth_clients = oauth_client.into_iter().collect();
     config.allow_in_release = env("CLERK_DEV_INSTANCE_ALLOW_RELEASE").as_deref() == Some("1");
+    config.bind_addr = Some(site_addr);
+    config.allow_remote = env(clerk_dev_instance::ALLOW_REMOTE_VAR).as_deref() == Some("1");
     if let Some(secs) = env("CLERK_DEV_TOKEN_LIFETIME_SECS") {
         let secs: u64 = secs.parse().map_err(|_| ClerkSetupError::Invalid {
             name: "CLERK_DEV_TOKEN_LIFETIME_SECS",

@@ -1,5 +1,6 @@
 //! Configuration of the local Clerk dev instance.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,6 +26,37 @@ pub struct DevInstanceConfig {
     /// OAuth applications allowed to use "Sign in with Clerk" (`/oauth/authorize`, `/oauth/token`,
     /// `/oauth/userinfo`). Empty by default: the OAuth endpoints then answer `invalid_client`.
     pub oauth_clients: Vec<OAuthClient>,
+    /// The address the app's server listens on. [`crate::DevInstance::open`] refuses a
+    /// non-loopback address (`0.0.0.0`, `::`, a LAN address) unless [`Self::allow_remote`] is
+    /// set: anyone who can reach the instance can read its secret key on `/dev`. `None` when the
+    /// embedding code binds the listener itself (the `Host` check still applies).
+    pub bind_addr: Option<SocketAddr>,
+    /// Serve the instance on a non-loopback [`Self::bind_addr`] anyway (the app sets it from
+    /// `CLERK_DEV_INSTANCE_ALLOW_REMOTE=1`). Logs a warning banner.
+    pub allow_remote: bool,
+    /// Bounds on what anonymous requests can make the instance store.
+    pub limits: Limits,
+}
+
+/// Bounds on what requests without a session can make the instance store, so that a script
+/// cannot grow its database or memory without limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Stored clients (one per cookie-less browser). Beyond it the oldest clients without an
+    /// active session are deleted. Default 10 000.
+    pub max_clients: usize,
+    /// Pending handshake nonces, and separately pending OAuth sign-in forms. Beyond it the
+    /// oldest is dropped. Default 1 000.
+    pub max_pending: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_clients: 10_000,
+            max_pending: 1_000,
+        }
+    }
 }
 
 /// An OAuth application registered with the instance (Clerk dashboard → OAuth applications).
@@ -71,6 +103,9 @@ impl DevInstanceConfig {
             assets_dir: None,
             allow_in_release: false,
             oauth_clients: Vec::new(),
+            bind_addr: None,
+            allow_remote: false,
+            limits: Limits::default(),
         }
     }
 

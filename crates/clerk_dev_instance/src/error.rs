@@ -18,6 +18,20 @@ pub enum DevInstanceError {
          or set DevInstanceConfig::allow_in_release if you really want the emulator"
     )]
     ReleaseBuild,
+    /// The app listens on a non-loopback address and the config did not opt in.
+    #[error(
+        "the local Clerk dev instance refuses to serve on {addr}: anyone who can reach this \
+         address could read its secret key on /__clerk/dev and sign in as any user. Bind \
+         127.0.0.1 (LEPTOS_SITE_ADDR=127.0.0.1:{port}), or set CLERK_PUBLISHABLE_KEY and \
+         CLERK_SECRET_KEY to use a real Clerk instance, or set CLERK_DEV_INSTANCE_ALLOW_REMOTE=1 \
+         (DevInstanceConfig::allow_remote) if you really mean to expose it"
+    )]
+    RemoteBind {
+        /// The refused bind address.
+        addr: std::net::SocketAddr,
+        /// Its port (for the suggested loopback address).
+        port: u16,
+    },
     /// No app origin was configured.
     #[error(
         "DevInstanceConfig::app_origins is empty: list the origins the app is served from, e.g. \
@@ -56,6 +70,7 @@ pub struct ApiError {
     message: String,
     long_message: String,
     param_name: Option<&'static str>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -68,7 +83,14 @@ impl ApiError {
             long_message: message.clone(),
             message,
             param_name: None,
+            retry_after: None,
         }
+    }
+
+    /// Adds a `Retry-After` header (seconds), as Clerk does on 429.
+    pub(crate) fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// Adds the long message clerk-js shows in forms.
@@ -138,6 +160,12 @@ impl IntoResponse for ApiError {
             }],
             "clerk_trace_id": crate::util::random_token(16),
         });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

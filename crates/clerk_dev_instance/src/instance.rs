@@ -6,15 +6,19 @@ use std::time::Instant;
 
 use axum::extract::Request;
 use axum::http::Method;
+use axum::middleware;
 use axum::Router;
 use tower::ServiceBuilder;
 
 use crate::config::DevInstanceConfig;
 use crate::error::DevInstanceError;
 use crate::keys::{SessionClaims, SigningKey};
+use crate::local_only::{check_host, AllowedHosts};
+use crate::passwords::{self, Passwords};
 use crate::store::{NewUser, SessionRecord, Store};
+use crate::throttle::{Locked, PasswordThrottle};
 use crate::util::{now_secs, random_token};
-use crate::{assets, bapi, dev_page, fapi, oauth, passwords, ISSUER};
+use crate::{assets, bapi, dev_page, fapi, oauth, ISSUER};
 
 /// Handshake payloads waiting to be collected, by nonce.
 pub(crate) type NonceMap = HashMap<String, (Vec<String>, Instant)>;
@@ -28,6 +32,12 @@ pub(crate) struct Instance {
     pub nonces: Mutex<NonceMap>,
     /// Pending OAuth sign-ins, authorization codes and access tokens (in memory).
     pub oauth: oauth::OAuthState,
+    /// The `Host` values requests may carry.
+    pub hosts: Arc<AllowedHosts>,
+    /// Argon2 off the async workers, bounded.
+    pub passwords: Passwords,
+    /// Wrong-password counts per account.
+    pub throttle: PasswordThrottle,
 }
 
 impl Instance {
@@ -60,12 +70,15 @@ impl Instance {
             }
         };
         let instance = Self {
+            hosts: Arc::new(AllowedHosts::new(&config)),
+            oauth: oauth::OAuthState::new(config.limits.max_pending),
             config,
             store,
             key,
             secret_key,
             nonces: Mutex::default(),
-            oauth: oauth::OAuthState::new(),
+            passwords: Passwords::new(passwords::MAX_CONCURRENT),
+            throttle: PasswordThrottle::default(),
         };
         instance.ensure_demo_user()?;
         Ok(instance)
@@ -78,7 +91,7 @@ impl Instance {
         if self.store.user_by_email(email)?.is_some() {
             return Ok(());
         }
-        let hash = passwords::hash(password).map_err(DevInstanceError::PasswordHash)?;
+        let hash = passwords::hash_now(password).map_err(DevInstanceError::PasswordHash)?;
         self.store.insert_user(NewUser {
             email: email.clone(),
             password_hash: Some(hash),
@@ -88,6 +101,25 @@ impl Instance {
         })?;
         tracing::info!("clerk dev instance: created demo user {email}");
         Ok(())
+    }
+
+    /// Whether `password` matches `hash` (`None`: no such account or no password), throttled
+    /// per `identifier`: `Err` while it is locked, without running argon2.
+    pub(crate) async fn check_password(
+        &self,
+        identifier: &str,
+        password: &str,
+        hash: Option<&str>,
+    ) -> Result<bool, Locked> {
+        self.throttle.begin(identifier)?;
+        let right = match hash {
+            Some(hash) => self.passwords.verify(password, hash).await,
+            None => false,
+        };
+        if right {
+            self.throttle.succeeded(identifier);
+        }
+        Ok(right)
     }
 
     /// Mints an RS256 session token for an active session. `azp` is the app origin the request
@@ -134,8 +166,10 @@ fn tunnel_method(mut request: Request) -> Request {
     request
 }
 
-/// The complete router (FAPI, BAPI, assets, dev page), to be nested at `/__clerk`.
+/// The complete router (FAPI, BAPI, assets, dev page), to be nested at `/__clerk`. Every
+/// request, the fallback's included, first passes the `Host` check.
 pub(crate) fn router(state: Arc<Instance>) -> Router {
+    let hosts = state.hosts.clone();
     let inner = Router::new()
         .merge(fapi::router())
         .merge(oauth::router())
@@ -146,6 +180,7 @@ pub(crate) fn router(state: Arc<Instance>) -> Router {
         .with_state(state);
     Router::new().fallback_service(
         ServiceBuilder::new()
+            .layer(middleware::from_fn_with_state(hosts, check_host))
             .map_request(tunnel_method)
             .service(inner),
     )

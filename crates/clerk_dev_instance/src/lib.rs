@@ -18,7 +18,12 @@
 //! with Clerk's v2 claims, issued by [`ISSUER`].
 //!
 //! The instance refuses to open in a release build unless
-//! [`DevInstanceConfig::allow_in_release`] is set: it mints tokens the app trusts.
+//! [`DevInstanceConfig::allow_in_release`] is set: it mints tokens the app trusts. It only
+//! serves the developer's own browser: it refuses a non-loopback
+//! [`DevInstanceConfig::bind_addr`] without [`DevInstanceConfig::allow_remote`] ([`bind_guard`]),
+//! answers 403 to requests whose `Host` is not one of the app's addresses (DNS rebinding),
+//! throttles wrong passwords per account and bounds what anonymous requests can store
+//! ([`Limits`]).
 
 #![recursion_limit = "256"]
 #![warn(missing_docs)]
@@ -31,9 +36,11 @@ mod error;
 mod fapi;
 mod instance;
 mod keys;
+mod local_only;
 mod oauth;
 mod passwords;
 mod store;
+mod throttle;
 mod util;
 mod views;
 
@@ -42,8 +49,9 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::{DevInstanceConfig, OAuthClient};
+pub use config::{DevInstanceConfig, Limits, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
+pub use local_only::{bind_guard, ALLOW_REMOTE_VAR};
 
 use instance::Instance;
 
@@ -87,6 +95,9 @@ impl DevInstance {
     /// key, secret key and demo user on first use.
     pub fn open(config: DevInstanceConfig) -> Result<Self, DevInstanceError> {
         build_guard(cfg!(debug_assertions), config.allow_in_release)?;
+        if let Some(addr) = config.bind_addr {
+            bind_guard(addr, config.allow_remote)?;
+        }
         if config.app_origins.is_empty() {
             return Err(DevInstanceError::NoAppOrigins);
         }

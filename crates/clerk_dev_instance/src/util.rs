@@ -1,6 +1,7 @@
 //! Small helpers: random identifiers, clocks, cookies and origins.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::http::HeaderMap;
 use rand::distributions::Alphanumeric;
@@ -91,4 +92,26 @@ pub(crate) fn html_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+/// Inserts into a map that holds at most `cap` entries: when it is full, the entry created
+/// longest ago (by `born`) is dropped first. Callers drop expired entries themselves.
+pub(crate) fn insert_capped<V>(
+    map: &mut HashMap<String, V>,
+    cap: usize,
+    key: String,
+    value: V,
+    born: impl Fn(&V) -> Instant,
+) {
+    while map.len() >= cap.max(1) && !map.contains_key(&key) {
+        let oldest = map
+            .iter()
+            .min_by_key(|(_, v)| born(v))
+            .map(|(k, _)| k.clone());
+        match oldest {
+            Some(oldest) => map.remove(&oldest),
+            None => break,
+        };
+    }
+    map.insert(key, value);
 }

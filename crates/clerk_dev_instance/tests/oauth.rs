@@ -436,3 +436,49 @@ async fn cancel_pkce_and_form_binding() {
     let repeated = format!("{}&state=again", authorize_url(&app, &[]));
     assert_eq!(browser.get(repeated).send().await.unwrap().status(), 400);
 }
+
+/// The form fields of a sign-in as the demo user with `password`.
+fn sign_in_fields<'a>(request: &'a str, password: &'a str) -> [(&'static str, &'a str); 4] {
+    [
+        ("request", request),
+        ("action", "sign_in"),
+        ("email", DEMO_EMAIL),
+        ("password", password),
+    ]
+}
+
+#[tokio::test]
+async fn wrong_passwords_on_the_form_lock_the_account_for_a_while() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_provider(dir.path()).await;
+    let browser = browser(&app);
+    let page = browser.get(authorize_url(&app, &[])).send().await.unwrap();
+    let id = request_id(&page.text().await.unwrap());
+    let wrong = sign_in_fields(&id, "wrong-password");
+    for attempt in 1..=4 {
+        let response = post_form(&browser, &app, &wrong).await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    // The fifth wrong password closes this form.
+    let response = post_form(&browser, &app, &wrong).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(
+        param(&location_params(&response).1, "error"),
+        Some("access_denied")
+    );
+    // A fresh form does not reopen the account: even the right password is refused.
+    let page = browser.get(authorize_url(&app, &[])).send().await.unwrap();
+    let id = request_id(&page.text().await.unwrap());
+    let response = post_form(&browser, &app, &sign_in_fields(&id, DEMO_PASSWORD)).await;
+    assert_eq!(response.status(), 429);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Too many failed attempts"), "{html}");
+    // One lock per account: the Frontend API sign-in is locked too.
+    let form = [
+        ("identifier", DEMO_EMAIL),
+        ("password", DEMO_PASSWORD),
+        ("strategy", "password"),
+    ];
+    let (status, body) = fapi(&browser, &app, "POST", "/v1/client/sign_ins", &form).await;
+    assert_eq!((status, error_code(&body)), (429, "too_many_requests"));
+}

@@ -99,7 +99,7 @@ async fn create(State(state): State<Shared>, bytes: Bytes) -> Result<Json<Value>
         ));
     }
     let password_hash = match string_field(&body, "password")? {
-        Some(password) => Some(password_hash(&password)?),
+        Some(password) => Some(password_hash(&state, &password).await?),
         None => None,
     };
     let user = state.store.insert_user(NewUser {
@@ -188,7 +188,7 @@ async fn update(
         user.external_id = string_field(&body, "external_id")?;
     }
     if let Some(password) = string_field(&body, "password")? {
-        user.password_hash = Some(password_hash(&password)?);
+        user.password_hash = Some(password_hash(&state, &password).await?);
     }
     if let Some(value) = object_field(&body, "public_metadata")? {
         user.public_metadata = value;

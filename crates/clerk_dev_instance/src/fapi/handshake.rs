@@ -16,7 +16,7 @@ use axum::response::Response;
 use super::{Ctx, Shared};
 use crate::error::ApiError;
 use crate::instance::Instance;
-use crate::util::{origin_of, random_token};
+use crate::util::{insert_capped, origin_of, random_token};
 
 /// How long a handshake nonce can be redeemed.
 pub(crate) const NONCE_TTL: Duration = Duration::from_secs(60);
@@ -89,12 +89,17 @@ fn directives(state: &Instance, ctx: &Ctx, origin: &str) -> Result<Vec<String>, 
     Ok(out)
 }
 
-/// Stores directives under a fresh nonce, dropping expired ones.
+/// Stores directives under a fresh nonce, dropping expired ones and, beyond
+/// [`crate::Limits::max_pending`], the oldest.
 fn store_nonce(state: &Instance, directives: Vec<String>) -> String {
     let nonce = random_token(32);
     let mut nonces = state.nonces.lock().unwrap_or_else(|p| p.into_inner());
     nonces.retain(|_, (_, created)| created.elapsed() < NONCE_TTL);
-    nonces.insert(nonce.clone(), (directives, Instant::now()));
+    let cap = state.config.limits.max_pending;
+    let entry = (directives, Instant::now());
+    insert_capped(&mut nonces, cap, nonce.clone(), entry, |(_, created)| {
+        *created
+    });
     nonce
 }
 

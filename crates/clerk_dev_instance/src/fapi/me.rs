@@ -13,7 +13,8 @@ use super::sign_up::{parse_metadata, password_hash};
 use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
 use crate::store::SessionRecord;
-use crate::{passwords, views};
+use crate::throttle::Locked;
+use crate::views;
 
 type SessionQuery = Query<HashMap<String, String>>;
 
@@ -75,10 +76,9 @@ async fn change_password(
 ) -> Result<Response, ApiError> {
     let (session, mut user) = ctx.session(&state, session_param(&q))?;
     if let Some(hash) = user.password_hash.as_deref() {
-        if !form
-            .get("current_password")
-            .is_some_and(|p| passwords::verify(p, hash))
-        {
+        let current = form.get("current_password").unwrap_or_default();
+        let right = state.check_password(&user.email, current, Some(hash)).await;
+        if !right.map_err(Locked::api_error)? {
             return Err(ApiError::form(
                 "form_password_incorrect",
                 "current_password",
@@ -93,7 +93,7 @@ async fn change_password(
             "Enter a new password.",
         )
     })?;
-    user.password_hash = Some(password_hash(new_password)?);
+    user.password_hash = Some(password_hash(&state, new_password).await?);
     state.store.save_user(&mut user)?;
     if form.get("sign_out_of_other_sessions") == Some("true") {
         for other in state.store.user_sessions(&user.id)? {

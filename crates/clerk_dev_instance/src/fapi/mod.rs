@@ -86,7 +86,10 @@ impl FromRequestParts<Shared> for Ctx {
         };
         let (client, created) = match existing {
             Some(client) => (client, false),
-            None => (state.store.create_client()?, true),
+            None => (
+                state.store.create_client(state.config.limits.max_clients)?,
+                true,
+            ),
         };
         Ok(Self {
             client,

@@ -11,8 +11,9 @@ use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
 use crate::instance::Instance;
 use crate::store::{SignInAttempt, UserRecord};
+use crate::throttle::Locked;
 use crate::util::{new_id, now_ms};
-use crate::{passwords, views};
+use crate::views;
 
 /// Sign-in routes.
 pub(crate) fn router() -> Router<Shared> {
@@ -34,9 +35,9 @@ fn password_incorrect() -> ApiError {
     )
 }
 
-/// Checks `password` and, when right, completes the attempt with a new session. Returns the
-/// sign-in JSON to answer with.
-fn complete_with_password(
+/// Checks `password` (throttled per account) and, when right, completes the attempt with a
+/// new session. Returns the sign-in JSON to answer with.
+async fn complete_with_password(
     state: &Instance,
     ctx: &mut Ctx,
     mut attempt: SignInAttempt,
@@ -47,7 +48,11 @@ fn complete_with_password(
         .password_hash
         .as_deref()
         .ok_or_else(password_incorrect)?;
-    if !password.is_some_and(|p| passwords::verify(p, hash)) {
+    let password = password.ok_or_else(password_incorrect)?;
+    let right = state
+        .check_password(&user.email, password, Some(hash))
+        .await;
+    if !right.map_err(Locked::api_error)? {
         return Err(password_incorrect());
     }
     let session = ctx.start_session(state, &mut user)?;
@@ -101,7 +106,7 @@ async fn create(
         let response = views::sign_in_json(&attempt, Some(&user));
         return ctx.respond(&state, response);
     }
-    match complete_with_password(&state, &mut ctx, attempt, user, form.get("password")) {
+    match complete_with_password(&state, &mut ctx, attempt, user, form.get("password")).await {
         Ok(response) => ctx.respond(&state, response),
         Err(error) => fail(&state, ctx, error),
     }
@@ -152,7 +157,7 @@ async fn attempt_first_factor(
             "Couldn't find your account.",
         )
     })?;
-    match complete_with_password(&state, &mut ctx, attempt, user, form.get("password")) {
+    match complete_with_password(&state, &mut ctx, attempt, user, form.get("password")).await {
         Ok(response) => ctx.respond(&state, response),
         Err(error) => fail(&state, ctx, error),
     }

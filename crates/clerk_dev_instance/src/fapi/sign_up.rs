@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::instance::Instance;
 use crate::store::{NewUser, SignUpAttempt};
 use crate::util::{new_id, now_ms, random_code};
-use crate::{passwords, views};
+use crate::views;
 
 const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 const MAX_CODE_ATTEMPTS: u32 = 5;
@@ -48,7 +48,11 @@ pub(crate) fn is_valid_email(email: &str) -> bool {
 }
 
 /// Applies the fields of `form` to the attempt, validating them like Clerk does.
-fn apply(state: &Instance, attempt: &mut SignUpAttempt, form: &FormBody) -> Result<(), ApiError> {
+async fn apply(
+    state: &Instance,
+    attempt: &mut SignUpAttempt,
+    form: &FormBody,
+) -> Result<(), ApiError> {
     if let Some(email) = form.get("email_address").map(str::trim) {
         if !is_valid_email(email) {
             return Err(ApiError::form(
@@ -71,7 +75,7 @@ fn apply(state: &Instance, attempt: &mut SignUpAttempt, form: &FormBody) -> Resu
         }
     }
     if let Some(password) = form.get("password") {
-        attempt.password_hash = Some(password_hash(password)?);
+        attempt.password_hash = Some(password_hash(state, password).await?);
     }
     if let Some(first_name) = form.get("first_name") {
         attempt.first_name = Some(first_name.to_string());
@@ -85,8 +89,8 @@ fn apply(state: &Instance, attempt: &mut SignUpAttempt, form: &FormBody) -> Resu
     Ok(())
 }
 
-/// Validates the length and hashes a new password.
-pub(crate) fn password_hash(password: &str) -> Result<String, ApiError> {
+/// Validates the length and hashes a new password (off the async workers).
+pub(crate) async fn password_hash(state: &Instance, password: &str) -> Result<String, ApiError> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LENGTH {
         return Err(ApiError::form(
@@ -102,7 +106,11 @@ pub(crate) fn password_hash(password: &str) -> Result<String, ApiError> {
             "Passwords must be 72 characters or fewer.",
         ));
     }
-    passwords::hash(password).map_err(|e| ApiError::internal("password hashing", e))
+    state
+        .passwords
+        .hash(password)
+        .await
+        .map_err(|e| ApiError::internal("password hashing", e))
 }
 
 /// Parses a JSON object sent as a form field (`unsafe_metadata`).
@@ -143,7 +151,7 @@ async fn create(
         created_at: now_ms(),
         ..SignUpAttempt::default()
     };
-    apply(&state, &mut attempt, &form)?;
+    apply(&state, &mut attempt, &form).await?;
     answer(&state, ctx, attempt)
 }
 
@@ -154,7 +162,7 @@ async fn update(
     form: FormBody,
 ) -> Result<Response, ApiError> {
     let mut attempt = current(&ctx, &id)?;
-    apply(&state, &mut attempt, &form)?;
+    apply(&state, &mut attempt, &form).await?;
     answer(&state, ctx, attempt)
 }
 

@@ -14,8 +14,8 @@ use super::grants::{AuthRequest, MAX_FAILURES};
 use super::{OAuthError, KNOWN_SCOPES};
 use crate::fapi::{Ctx, FormBody};
 use crate::instance::Instance;
-use crate::passwords;
 use crate::store::UserRecord;
+use crate::throttle::Locked;
 use crate::util::{cookie, random_token};
 
 /// Cookie binding a sign-in form to the browser that opened it (SameSite=Lax: a cross-site
@@ -86,13 +86,8 @@ pub(crate) async fn submit(
     }
     let email = form.get("email").unwrap_or("").trim().to_owned();
     let user = state.store.user_by_email(&email)?;
-    let password_ok = match (&user, form.get("password")) {
-        (Some(user), Some(password)) => user
-            .password_hash
-            .as_deref()
-            .is_some_and(|hash| passwords::verify(password, hash)),
-        _ => false,
-    };
+    let check = check_password(&state, &email, user.as_ref(), form.get("password")).await;
+    let password_ok = check == Ok(true);
     let outcome = state.oauth.with_pending(id, browser.as_deref(), |pending| {
         if !password_ok {
             pending.failures += 1;
@@ -113,15 +108,44 @@ pub(crate) async fn submit(
         }
         _ if still_open => {
             let signed = form.get("request").unwrap_or_default();
-            let message = "Wrong email or password.";
+            let (message, status) = match check {
+                Err(locked) => (
+                    format!(
+                        "Too many failed attempts for this account. Try again in {} minutes.",
+                        locked.minutes()
+                    ),
+                    StatusCode::TOO_MANY_REQUESTS,
+                ),
+                Ok(_) => (
+                    "Wrong email or password.".to_owned(),
+                    StatusCode::UNAUTHORIZED,
+                ),
+            };
             Ok(sign_in_page(
                 &request,
                 signed,
-                Some((&email, message)),
-                StatusCode::UNAUTHORIZED,
+                Some((&email, &message)),
+                status,
             ))
         }
         _ => Ok(redirect(&back_to(&request, &[("error", "access_denied")]))),
+    }
+}
+
+/// Whether `password` is the user's, throttled per typed email (unknown ones too, so that a
+/// lock does not tell which accounts exist): `Err` while the email is locked.
+async fn check_password(
+    state: &Instance,
+    email: &str,
+    user: Option<&UserRecord>,
+    password: Option<&str>,
+) -> Result<bool, Locked> {
+    match password.filter(|_| !email.is_empty()) {
+        Some(password) => {
+            let hash = user.and_then(|u| u.password_hash.as_deref());
+            state.check_password(email, password, hash).await
+        }
+        None => Ok(false),
     }
 }
 

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ring::hmac;
 
-use crate::util::{constant_time_eq, random_token};
+use crate::util::{constant_time_eq, insert_capped, random_token};
 
 /// How long the sign-in form stays usable.
 pub(crate) const PENDING_TTL: Duration = Duration::from_secs(600);
@@ -63,6 +63,8 @@ pub(crate) struct OAuthState {
     codes: Mutex<HashMap<String, CodeGrant>>,
     tokens: Mutex<HashMap<String, AccessGrant>>,
     form_key: hmac::Key,
+    /// Pending forms kept at most (anyone can open one).
+    max_pending: usize,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -72,13 +74,15 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl OAuthState {
-    /// Empty state with a fresh key for signing form request ids.
-    pub(crate) fn new() -> Self {
+    /// Empty state with a fresh key for signing form request ids, keeping at most
+    /// `max_pending` sign-in forms (the oldest is dropped first).
+    pub(crate) fn new(max_pending: usize) -> Self {
         Self {
             pending: Mutex::default(),
             codes: Mutex::default(),
             tokens: Mutex::default(),
             form_key: hmac::Key::new(hmac::HMAC_SHA256, random_token(48).as_bytes()),
+            max_pending,
         }
     }
 
@@ -87,15 +91,15 @@ impl OAuthState {
         let id = random_token(32);
         let mut pending = lock(&self.pending);
         pending.retain(|_, p| p.deadline > Instant::now());
-        pending.insert(
-            id.clone(),
-            Pending {
-                request,
-                browser: browser.to_owned(),
-                failures: 0,
-                deadline: Instant::now() + PENDING_TTL,
-            },
-        );
+        let form = Pending {
+            request,
+            browser: browser.to_owned(),
+            failures: 0,
+            deadline: Instant::now() + PENDING_TTL,
+        };
+        insert_capped(&mut pending, self.max_pending, id.clone(), form, |p| {
+            p.deadline
+        });
         let tag = hmac::sign(&self.form_key, id.as_bytes());
         format!("{id}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()))
     }

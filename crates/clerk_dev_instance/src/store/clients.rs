@@ -102,8 +102,9 @@ fn to_text(client: &ClientRecord) -> String {
 }
 
 impl Store {
-    /// Creates and stores a fresh client.
-    pub(crate) fn create_client(&self) -> rusqlite::Result<ClientRecord> {
+    /// Creates and stores a fresh client; beyond `max_clients` stored clients, deletes the
+    /// oldest ones without an active session (anyone can create clients).
+    pub(crate) fn create_client(&self, max_clients: usize) -> rusqlite::Result<ClientRecord> {
         let now = now_ms();
         let client = ClientRecord {
             id: format!("client_{}", random_token(32)),
@@ -115,9 +116,19 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        self.conn().execute(
+        let conn = self.conn();
+        conn.execute(
             "INSERT INTO clients (id, data) VALUES (?1, ?2)",
             params![client.id, to_text(&client)],
+        )?;
+        conn.execute(
+            "DELETE FROM clients WHERE rowid IN (
+                 SELECT rowid FROM clients
+                 WHERE id != ?2
+                   AND id NOT IN (SELECT client_id FROM sessions WHERE status = 'active')
+                 ORDER BY rowid
+                 LIMIT max(0, (SELECT count(*) FROM clients) - ?1))",
+            params![max_clients as i64, client.id],
         )?;
         Ok(client)
     }

@@ -5,6 +5,9 @@ use rusqlite::params;
 use super::Store;
 use crate::util::now_ms;
 
+/// Messages kept; older ones are deleted (anyone can ask for a code to be "sent").
+const KEEP: i64 = 1_000;
+
 /// One "sent" message.
 #[derive(Debug, Clone)]
 pub(crate) struct MailboxEntry {
@@ -15,16 +18,21 @@ pub(crate) struct MailboxEntry {
 }
 
 impl Store {
-    /// Records a code sent to `email`.
+    /// Records a code sent to `email`, keeping the newest [`KEEP`] messages.
     pub(crate) fn deliver_code(
         &self,
         email: &str,
         code: &str,
         purpose: &str,
     ) -> rusqlite::Result<()> {
-        self.conn().execute(
+        let conn = self.conn();
+        conn.execute(
             "INSERT INTO mailbox (email, code, purpose, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![email, code, purpose, now_ms()],
+        )?;
+        conn.execute(
+            "DELETE FROM mailbox WHERE id <= (SELECT max(id) FROM mailbox) - ?1",
+            params![KEEP],
         )?;
         Ok(())
     }
