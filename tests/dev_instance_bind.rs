@@ -1,6 +1,6 @@
 //! The app's start-up path refuses to serve the local Clerk dev instance on a non-loopback
 //! address unless `CLERK_DEV_INSTANCE_ALLOW_REMOTE=1`.
-#![cfg(feature = "ssr")]
+#![cfg(all(feature = "ssr", feature = "dev-instance"))]
 
 use clerk_dev_instance::{DevInstanceError, ALLOW_REMOTE_VAR};
 use leptos_clerk_starter::server::{setup_clerk, ClerkSetupError};

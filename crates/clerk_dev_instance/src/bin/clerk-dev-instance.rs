@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clerk_dev_instance::{DevInstance, DevInstanceConfig, DevInstanceError};
+use clerk_dev_instance::{DevInstance, DevInstanceConfig, DevInstanceError, ALLOW_REMOTE_VAR};
 use thiserror::Error;
 
 /// Why the process could not start; each message names the fix.
@@ -66,6 +66,9 @@ async fn run() -> Result<(), StartError> {
         env("CLERK_DEV_ASSETS_DIR").unwrap_or_else(|| ".clerk-dev/assets".into()),
     ));
     config.allow_in_release = env("CLERK_DEV_INSTANCE_ALLOW_RELEASE").as_deref() == Some("1");
+    // Loopback only, and only for this address's Host, unless explicitly opted in.
+    config.bind_addr = Some(addr);
+    config.allow_remote = env(ALLOW_REMOTE_VAR).as_deref() == Some("1");
     if let Some(demo) = env("CLERK_DEV_DEMO_USER") {
         let (email, password) = demo.split_once(':').ok_or(StartError::Invalid {
             name: "CLERK_DEV_DEMO_USER",
