@@ -45,6 +45,14 @@ pub enum LoginError {
     /// The ID token failed verification.
     #[error("the ID token is invalid: {0}")]
     IdToken(String),
+    /// `openid` was requested but the token response carried no ID token, so the nonce
+    /// (replay protection) could not be checked.
+    #[error(
+        "the token response has no id_token although the openid scope was requested; check \
+         that the Clerk OAuth application allows the openid scope, or remove openid from \
+         CLERK_OAUTH_SCOPES"
+    )]
+    MissingIdToken,
     /// The userinfo endpoint failed.
     #[error("the userinfo endpoint failed: {0}")]
     Userinfo(String),
@@ -69,6 +77,7 @@ impl LoginError {
             Self::ProviderTimeout(_) => "provider_timeout",
             Self::ProviderUnreachable(_) => "provider_unreachable",
             Self::IdToken(_) => "invalid_id_token",
+            Self::MissingIdToken => "missing_id_token",
             Self::Userinfo(_) => "userinfo_failed",
             Self::Rejected(_) => "user_rejected",
         }
@@ -84,7 +93,10 @@ impl LoginError {
             Self::ProviderDenied { .. } | Self::CodeRejected(_) => StatusCode::UNAUTHORIZED,
             Self::IdToken(_) | Self::Rejected(_) => StatusCode::FORBIDDEN,
             Self::ProviderTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
-            Self::TokenEndpoint(_) | Self::ProviderUnreachable(_) | Self::Userinfo(_) => {
+            Self::TokenEndpoint(_)
+            | Self::ProviderUnreachable(_)
+            | Self::Userinfo(_)
+            | Self::MissingIdToken => {
                 StatusCode::BAD_GATEWAY
             }
         }
@@ -105,7 +117,7 @@ impl LoginError {
             Self::ProviderTimeout(_) | Self::ProviderUnreachable(_) | Self::TokenEndpoint(_) => {
                 "The sign-in service is not responding. Please try again in a moment."
             }
-            Self::IdToken(_) | Self::Userinfo(_) => {
+            Self::IdToken(_) | Self::Userinfo(_) | Self::MissingIdToken => {
                 "The sign-in service returned an invalid answer. Please try again."
             }
             Self::Rejected(_) => "Your account is not allowed to sign in here.",

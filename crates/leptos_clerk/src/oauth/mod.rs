@@ -42,6 +42,9 @@ pub mod config;
 mod cookies;
 mod error;
 mod extract;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod id_token;
 mod pending;
 mod provider;

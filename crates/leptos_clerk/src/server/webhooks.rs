@@ -43,6 +43,19 @@ pub const WEBHOOK_SECRET_ENV: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
 /// Largest accepted distance between the message timestamp and now, in seconds.
 pub const TIMESTAMP_TOLERANCE_SECS: u64 = 5 * 60;
 
+/// Most signature entries accepted in one `svix-signature` header. Svix sends one per active
+/// secret (a rotation keeps a few for 24 h); more is a flood.
+pub const MAX_SIGNATURES: usize = 10;
+
+/// Longest `svix-signature` header accepted, in bytes (room for [`MAX_SIGNATURES`] entries,
+/// including Standard Webhooks' longer `v1a,` ones).
+pub const MAX_SIGNATURE_HEADER_BYTES: usize = 2048;
+
+/// Largest webhook body accepted, in bytes (1 MiB; Clerk's events are a few KiB). The
+/// [`VerifiedWebhook`] extractor stops reading above it (413); a route that takes the body
+/// as `Bytes` sets it with `DefaultBodyLimit::max(MAX_BODY_BYTES)`.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 /// Header names, Svix first, Standard Webhooks second.
 const ID_HEADERS: [&str; 2] = ["svix-id", "webhook-id"];
 const TIMESTAMP_HEADERS: [&str; 2] = ["svix-timestamp", "webhook-timestamp"];
@@ -84,6 +97,33 @@ pub enum WebhookError {
          endpoint's signing secret and that the raw, unmodified body is verified"
     )]
     NoMatchingSignature,
+    /// The `svix-signature` header has more than [`MAX_SIGNATURES`] entries.
+    #[error(
+        "the svix-signature header has {count} entries (at most 10 allowed): a flood, not \
+         Svix; Svix sends one signature per active signing secret"
+    )]
+    TooManySignatures {
+        /// How many space-separated entries the header has.
+        count: usize,
+    },
+    /// The `svix-signature` header is longer than [`MAX_SIGNATURE_HEADER_BYTES`].
+    #[error(
+        "the svix-signature header is {bytes} bytes long (at most 2048 allowed): a flood, \
+         not Svix"
+    )]
+    SignatureHeaderTooLong {
+        /// The header's length.
+        bytes: usize,
+    },
+    /// The body is larger than [`MAX_BODY_BYTES`] (a 413).
+    #[error(
+        "the webhook body is larger than {limit} bytes: Clerk's events are a few KiB, so \
+         this is not Clerk"
+    )]
+    BodyTooLarge {
+        /// The limit, [`MAX_BODY_BYTES`].
+        limit: usize,
+    },
     /// The signed body is not a Clerk event.
     #[error("the webhook body is not a Clerk event: {0}")]
     InvalidPayload(String),

@@ -1,0 +1,65 @@
+//! `POST /api/webhooks/clerk` through the whole app router (Clerk layer, local dev instance)
+//! on 127.0.0.1:0: a signed event is accepted; a body above the webhook body limit is a 413
+//! before any signature work.
+
+use leptos::config::LeptosOptions;
+use leptos_clerk::server::webhooks::{Webhook, MAX_BODY_BYTES};
+use leptos_clerk_starter::server::{build_router, setup_clerk};
+use reqwest::StatusCode;
+
+const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY=";
+const BODY: &str = r#"{"type":"user.deleted","object":"event","data":{"deleted":true,"id":"user_1"}}"#;
+
+async fn start(data_dir: &std::path::Path) -> String {
+    // The only test in this binary, so setting the process environment is safe.
+    std::env::set_var("CLERK_DEV_DATA_DIR", data_dir);
+    std::env::set_var("CLERK_WEBHOOK_SIGNING_SECRET", SECRET);
+    for name in ["CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY", "CLERK_OAUTH_CLIENT_ID"] {
+        std::env::remove_var(name);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let clerk = setup_clerk(addr).expect("clerk set-up with the dev instance");
+    let options = LeptosOptions::builder()
+        .output_name("leptos-clerk-starter")
+        .site_root("target/site")
+        .site_addr(addr)
+        .build();
+    let router = build_router(options, clerk);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn post(url: &str, body: String) -> (StatusCode, String) {
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let signature = Webhook::new(SECRET)
+        .unwrap()
+        .sign("msg_app", timestamp, body.as_bytes());
+    let response = reqwest::Client::new()
+        .post(url)
+        .header("svix-id", "msg_app")
+        .header("svix-timestamp", timestamp.to_string())
+        .header("svix-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_webhook_route_accepts_signed_events_and_refuses_oversized_bodies_with_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/api/webhooks/clerk", start(dir.path()).await);
+
+    let (status, text) = post(&url, BODY.to_owned()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("msg_app"), "{text}");
+
+    // Signed correctly: only the size can refuse it (axum's default limit is 2 MB).
+    let (status, text) = post(&url, " ".repeat(MAX_BODY_BYTES + 1)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+}
