@@ -62,4 +62,16 @@ async fn the_webhook_route_accepts_signed_events_and_refuses_oversized_bodies_wi
     // Signed correctly: only the size can refuse it (axum's default limit is 2 MB).
     let (status, text) = post(&url, " ".repeat(MAX_BODY_BYTES + 1)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+
+    // The route's limit refuses it before the handler runs: even without any svix header
+    // (which the handler would answer with a 400).
+    let response = reqwest::Client::new()
+        .post(&url)
+        .body(vec![b'x'; MAX_BODY_BYTES + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let response = reqwest::Client::new().post(&url).body(BODY).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "small and unsigned");
 }

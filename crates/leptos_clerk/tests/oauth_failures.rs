@@ -298,7 +298,7 @@ async fn a_forged_error_callback_cannot_abort_someone_elses_login() {
     assert!(victim.cookie(&app.base, SESSION).is_some());
 }
 
-/// Collects everything logged on this thread (the test's current-thread runtime runs the app).
+/// Collects everything logged (by every test of this binary; only this one reads it).
 #[derive(Clone, Default)]
 struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
@@ -321,7 +321,9 @@ async fn provider_supplied_error_text_cannot_forge_log_lines() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global (the only test here that installs one): a thread-local default can miss events
+    // whose callsite interest another test thread cached first.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
     let provider = Provider::start().await;
     let app = start_app(&provider, AppOptions::default()).await;
 
@@ -374,7 +376,7 @@ async fn a_missing_id_token_is_an_error_when_openid_was_requested() {
 fn debug_output_never_shows_tokens_or_secrets() {
     use leptos_clerk::oauth::{ClerkOAuthConfig, ClerkProfile, ClerkTokenFields, VerifyParams};
     let (parts, ()) = axum::http::Request::get("/auth/clerk/callback?code=code_secret&state=st")
-        .header("cookie", "__session=session_secret")
+        .header("cookie", "__session=cookie_token_secret")
         .body(())
         .unwrap()
         .into_parts();
@@ -410,7 +412,7 @@ fn debug_output_never_shows_tokens_or_secrets() {
         "refresh_secret",
         "nonce_secret",
         "code_secret",
-        "session_secret",
+        "cookie_token_secret",
         "id_token_secret",
         CLIENT_SECRET,
         SECRET_A,
