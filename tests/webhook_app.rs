@@ -8,13 +8,18 @@ use leptos_clerk_starter::server::{build_router, setup_clerk};
 use reqwest::StatusCode;
 
 const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY=";
-const BODY: &str = r#"{"type":"user.deleted","object":"event","data":{"deleted":true,"id":"user_1"}}"#;
+const BODY: &str =
+    r#"{"type":"user.deleted","object":"event","data":{"deleted":true,"id":"user_1"}}"#;
 
 async fn start(data_dir: &std::path::Path) -> String {
     // The only test in this binary, so setting the process environment is safe.
     std::env::set_var("CLERK_DEV_DATA_DIR", data_dir);
     std::env::set_var("CLERK_WEBHOOK_SIGNING_SECRET", SECRET);
-    for name in ["CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY", "CLERK_OAUTH_CLIENT_ID"] {
+    for name in [
+        "CLERK_PUBLISHABLE_KEY",
+        "CLERK_SECRET_KEY",
+        "CLERK_OAUTH_CLIENT_ID",
+    ] {
         std::env::remove_var(name);
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -72,6 +77,15 @@ async fn the_webhook_route_accepts_signed_events_and_refuses_oversized_bodies_wi
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    let response = reqwest::Client::new().post(&url).body(BODY).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "small and unsigned");
+    let response = reqwest::Client::new()
+        .post(&url)
+        .body(BODY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::BAD_REQUEST,
+        "small and unsigned"
+    );
 }

@@ -48,7 +48,25 @@ fn run(webhook: &Webhook, label: &str, signatures: usize, body: &[u8], max_round
 fn main() {
     let webhook = Webhook::new(SECRET).unwrap();
     let body = vec![b'x'; BODY_BYTES];
-    run(&webhook, "webhook: 1 bogus signature, 1 MiB body", 1, &body, 2_000);
-    run(&webhook, "webhook: 10 bogus signatures, 1 MiB body", 10, &body, 2_000);
-    run(&webhook, "webhook: 2,000 bogus signatures, 1 MiB body", 2_000, &body, 2_000);
+    run(
+        &webhook,
+        "webhook: 1 bogus signature, 1 MiB body",
+        1,
+        &body,
+        2_000,
+    );
+    run(
+        &webhook,
+        "webhook: 10 bogus signatures, 1 MiB body",
+        10,
+        &body,
+        2_000,
+    );
+    run(
+        &webhook,
+        "webhook: 2,000 bogus signatures, 1 MiB body",
+        2_000,
+        &body,
+        2_000,
+    );
 }

@@ -168,25 +168,31 @@ async fn a_key_rotated_out_stops_its_cached_tokens_after_an_unknown_kid_refresh(
     let clerk = Clerk::new(config(&api)).unwrap();
     let app = app(&clerk);
     let signed_by_a = sign(&claims());
-    assert!(send(&app, request("/", &signed_by_a, Carrier::Bearer, false))
-        .await
-        .signed_in());
+    assert!(
+        send(&app, request("/", &signed_by_a, Carrier::Bearer, false))
+            .await
+            .signed_in()
+    );
     assert_eq!(clerk.verifier().cache().len(), 1, "the A-token is cached");
 
     // Key A is rotated out; the first B-token (unknown kid) refreshes the key set.
     bapi.set_mode(Mode::KeyB);
     let signed_by_b = sign_with(&claims(), PRIVATE_B, "test-key-b", Algorithm::RS256);
-    assert!(send(&app, request("/", &signed_by_b, Carrier::Bearer, false))
-        .await
-        .signed_in());
+    assert!(
+        send(&app, request("/", &signed_by_b, Carrier::Bearer, false))
+            .await
+            .signed_in()
+    );
     assert_eq!(bapi.jwks_hits(), 2);
 
     let answer = send(&app, request("/", &signed_by_a, Carrier::Bearer, false)).await;
     assert!(!answer.signed_in(), "a cached token of a dropped key");
     assert_eq!(answer.reason(), Some("jwk-kid-mismatch"));
-    assert!(send(&app, request("/", &signed_by_b, Carrier::Bearer, false))
-        .await
-        .signed_in());
+    assert!(
+        send(&app, request("/", &signed_by_b, Carrier::Bearer, false))
+            .await
+            .signed_in()
+    );
 }
 
 #[tokio::test]

@@ -364,7 +364,10 @@ async fn a_missing_id_token_is_an_error_when_openid_was_requested() {
     let browser = Browser::new();
     assert_error_page(login(&browser, &app, "").await, 502, "missing_id_token").await;
     assert_signed_out(&browser, &app).await;
-    assert!(app.seen.lock().unwrap().is_empty(), "the verify hook never ran");
+    assert!(
+        app.seen.lock().unwrap().is_empty(),
+        "the verify hook never ran"
+    );
 
     // Without `openid`, no ID token is expected.
     let app = start_app(&provider, AppOptions::default()).await;
@@ -420,5 +423,8 @@ fn debug_output_never_shows_tokens_or_secrets() {
         assert!(!shown.contains(secret), "{secret} shown in {shown}");
     }
     assert!(shown.contains("[redacted]"), "{shown}");
-    assert!(shown.contains("user_1"), "the claims stay readable: {shown}");
+    assert!(
+        shown.contains("user_1"),
+        "the claims stay readable: {shown}"
+    );
 }

@@ -124,7 +124,13 @@ async fn the_extractor_answers_413_above_the_body_limit() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
 
     // At the limit, the size passes and the signature is checked.
-    let at_limit = format!("{BODY}{}", " ".repeat(leptos_clerk::server::webhooks::MAX_BODY_BYTES - BODY.len()));
+    let at_limit = format!(
+        "{BODY}{}",
+        " ".repeat(leptos_clerk::server::webhooks::MAX_BODY_BYTES - BODY.len())
+    );
     let (status, text) = send(url, None, &at_limit).await;
-    assert_eq!((status, text.as_str()), (StatusCode::OK, "msg_axum user.deleted"));
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::OK, "msg_axum user.deleted")
+    );
 }

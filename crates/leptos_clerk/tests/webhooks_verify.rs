@@ -248,9 +248,7 @@ fn user_deleted_and_unknown_events_are_typed() {
 
 /// `count` bogus `v1,` entries (right length, wrong MAC).
 fn bogus_signatures(count: usize) -> Vec<String> {
-    (0..count)
-        .map(|i| format!("v1,{i:0<42}A="))
-        .collect()
+    (0..count).map(|i| format!("v1,{i:0<42}A=")).collect()
 }
 
 #[test]
@@ -260,14 +258,18 @@ fn a_flood_of_signature_entries_is_refused_before_any_mac() {
     let mut entries = bogus_signatures(2_000);
     // Even with the genuine signature among them: more than MAX_SIGNATURES entries is refused.
     entries.push(webhook.sign("msg_f", NOW, &body));
-    let result = webhook.verify_at(&headers("svix", "msg_f", NOW, &entries.join(" ")), &body, NOW);
+    let result = webhook.verify_at(
+        &headers("svix", "msg_f", NOW, &entries.join(" ")),
+        &body,
+        NOW,
+    );
     assert!(
         matches!(result, Err(WebhookError::SignatureHeaderTooLong { .. })),
         "{result:?}"
     );
 
     // Short entries, many of them: the entry cap answers, with the count.
-    let many = vec!["v1,x"; MAX_SIGNATURES + 1].join(" ");
+    let many = ["v1,x"; MAX_SIGNATURES + 1].join(" ");
     let result = webhook.verify_at(&headers("svix", "msg_f", NOW, &many), &body, NOW);
     assert_eq!(
         result.unwrap_err(),
@@ -285,14 +287,13 @@ fn an_overlong_signature_header_is_refused() {
     let result = webhook.verify_at(&headers("svix", "msg_l", NOW, &long), &body, NOW);
     assert_eq!(
         result.unwrap_err(),
-        WebhookError::SignatureHeaderTooLong {
-            bytes: long.len()
-        }
+        WebhookError::SignatureHeaderTooLong { bytes: long.len() }
     );
-    let status = axum::response::IntoResponse::into_response(
-        WebhookError::SignatureHeaderTooLong { bytes: 1 },
-    )
-    .status();
+    let status =
+        axum::response::IntoResponse::into_response(WebhookError::SignatureHeaderTooLong {
+            bytes: 1,
+        })
+        .status();
     assert_eq!(status, 400);
 }
 

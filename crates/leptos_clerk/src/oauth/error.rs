@@ -107,9 +107,7 @@ impl LoginError {
             Self::TokenEndpoint(_)
             | Self::ProviderUnreachable(_)
             | Self::Userinfo(_)
-            | Self::MissingIdToken => {
-                StatusCode::BAD_GATEWAY
-            }
+            | Self::MissingIdToken => StatusCode::BAD_GATEWAY,
         }
     }
 

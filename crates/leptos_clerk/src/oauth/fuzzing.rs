@@ -22,7 +22,10 @@ fn store(secrets: &str) -> SessionStore {
         (ENV_DOMAIN, "http://127.0.0.1:9"),
         (ENV_CLIENT_ID, "fuzz_client"),
         (ENV_CLIENT_SECRET, "fuzz_secret"),
-        (ENV_CALLBACK_URL, "http://127.0.0.1:3000/auth/clerk/callback"),
+        (
+            ENV_CALLBACK_URL,
+            "http://127.0.0.1:3000/auth/clerk/callback",
+        ),
         (ENV_SESSION_SECRET, secrets),
     ]);
     let config = ClerkOAuthConfig::from_lookup(|name| env.get(name).map(|v| (*v).to_owned()));

@@ -108,8 +108,14 @@ impl std::fmt::Debug for VerifyParams {
         f.debug_struct("VerifyParams")
             .field("profile", &self.profile)
             .field("access_token", &REDACTED)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| REDACTED))
-            .field("extra_params", &self.extra_params.keys().collect::<Vec<_>>())
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| REDACTED),
+            )
+            .field(
+                "extra_params",
+                &self.extra_params.keys().collect::<Vec<_>>(),
+            )
             .field("id_token_claims", &claims)
             .field(
                 "request",
