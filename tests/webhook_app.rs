@@ -2,37 +2,21 @@
 //! on 127.0.0.1:0: a signed event is accepted; a body above the webhook body limit is a 413
 //! before any signature work.
 
-use leptos::config::LeptosOptions;
+mod app_support;
+
+use app_support::start;
 use leptos_clerk::server::webhooks::{Webhook, MAX_BODY_BYTES};
-use leptos_clerk_starter::server::{build_router, setup_clerk};
 use reqwest::StatusCode;
 
 const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY=";
 const BODY: &str =
     r#"{"type":"user.deleted","object":"event","data":{"deleted":true,"id":"user_1"}}"#;
 
-async fn start(data_dir: &std::path::Path) -> String {
+/// The app with `CLERK_WEBHOOK_SIGNING_SECRET` set; returns the webhook URL.
+async fn start_with_webhooks(data_dir: &std::path::Path) -> String {
     // The only test in this binary, so setting the process environment is safe.
-    std::env::set_var("CLERK_DEV_DATA_DIR", data_dir);
     std::env::set_var("CLERK_WEBHOOK_SIGNING_SECRET", SECRET);
-    for name in [
-        "CLERK_PUBLISHABLE_KEY",
-        "CLERK_SECRET_KEY",
-        "CLERK_OAUTH_CLIENT_ID",
-    ] {
-        std::env::remove_var(name);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let clerk = setup_clerk(addr).expect("clerk set-up with the dev instance");
-    let options = LeptosOptions::builder()
-        .output_name("leptos-clerk-starter")
-        .site_root("target/site")
-        .site_addr(addr)
-        .build();
-    let router = build_router(options, clerk);
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
+    format!("{}/api/webhooks/clerk", start(data_dir).await.base)
 }
 
 async fn post(url: &str, body: String) -> (StatusCode, String) {
@@ -58,7 +42,7 @@ async fn post(url: &str, body: String) -> (StatusCode, String) {
 #[tokio::test]
 async fn the_webhook_route_accepts_signed_events_and_refuses_oversized_bodies_with_413() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("{}/api/webhooks/clerk", start(dir.path()).await);
+    let url = start_with_webhooks(dir.path()).await;
 
     let (status, text) = post(&url, BODY.to_owned()).await;
     assert_eq!(status, StatusCode::OK, "{text}");

@@ -200,15 +200,7 @@ async fn an_unreachable_token_endpoint_gives_a_gateway_error() {
 #[tokio::test]
 async fn invalid_id_tokens_never_sign_in() {
     let provider = Provider::start().await;
-    let scopes = Some("openid profile email");
-    let app = start_app(
-        &provider,
-        AppOptions {
-            scopes,
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = start_app(&provider, AppOptions::with_scopes("openid profile email")).await;
     for mode in [
         IdTokenMode::WrongNonce,
         IdTokenMode::WrongAudience,
@@ -351,15 +343,7 @@ async fn provider_supplied_error_text_cannot_forge_log_lines() {
 #[tokio::test]
 async fn a_missing_id_token_is_an_error_when_openid_was_requested() {
     let provider = Provider::start().await;
-    let scopes = Some("openid profile email");
-    let app = start_app(
-        &provider,
-        AppOptions {
-            scopes,
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = start_app(&provider, AppOptions::with_scopes("openid profile email")).await;
     provider.set(|b| b.id_token = IdTokenMode::Missing);
     let browser = Browser::new();
     assert_error_page(login(&browser, &app, "").await, 502, "missing_id_token").await;

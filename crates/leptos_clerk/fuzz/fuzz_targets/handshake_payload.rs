@@ -4,30 +4,20 @@
 //! with `?__clerk_handshake=` (it never signs in). Nothing may panic.
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::sync::LazyLock;
 
+use common::RUNTIME;
 use http::HeaderMap;
 use leptos_clerk::server::fuzzing::handshake_payload_directives;
 use leptos_clerk::server::handshake::{apply_directives, token_directives};
-use leptos_clerk::server::{AuthStatus, Clerk, ClerkConfig};
+use leptos_clerk::server::{AuthStatus, Clerk};
 use libfuzzer_sys::fuzz_target;
 
-const PUBLIC_KEY: &str = include_str!("../../tests/fixtures/test_only_rsa_a_public.pem");
-
-static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-});
-
-static CLERK: LazyLock<Clerk> = LazyLock::new(|| {
-    let mut config = ClerkConfig::new("pk_test_Y2xlcmsubG9jYWxob3N0JA", "sk_test_fuzz");
-    config.jwt_key = Some(PUBLIC_KEY.into());
-    // A closed loopback port: handshake-payload calls fail fast.
-    config.api_url = "http://127.0.0.1:9".into();
-    Clerk::new(config).unwrap()
-});
+static CLERK: LazyLock<Clerk> =
+    LazyLock::new(|| common::clerk("pk_test_Y2xlcmsubG9jYWxob3N0JA", "sk_test_fuzz"));
 
 /// Applies the directives; the session value found must come from one of them.
 fn apply(directives: &[String]) {
