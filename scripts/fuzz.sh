@@ -35,6 +35,7 @@ phase "build ${#TARGETS[@]} fuzz targets (nightly, ASan)" \
 count_files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
 stat_of() { sed -n "s/^stat::$1: *//p" "$2" | tail -1; }
 
+ROW='%-18s %6s %12s %8s %14s %11s %8s'
 ROWS=()
 FAILED=0
 for target in "${TARGETS[@]}"; do
@@ -57,14 +58,13 @@ for target in "${TARGETS[@]}"; do
     [ "$crashes" -gt 0 ] || crashes="exit $rc"
     tail -40 "$log" >&2
   fi
-  ROWS+=("$(printf '%-20s %8ss %12s %10s %8s inputs %8s KiB %8s' "$target" "$PER_TARGET" \
-    "${runs:-?}" "${per_sec:-?}" "$(count_files "$corpus")" \
-    "$(du -sk "$corpus" | cut -f1)" "$crashes")")
+  ROWS+=("$(printf "$ROW" "$target" "${PER_TARGET}s" "${runs:-?}" "${per_sec:-?}" \
+    "$(count_files "$corpus")" "$(du -sk "$corpus" | cut -f1)" "$crashes")")
   rm -f "$log"
 done
 
 say "fuzzing summary (${TOTAL_SECS}s in total)"
-printf '    %-20s %9s %12s %10s %15s %12s %8s\n' target time executions "execs/s" corpus "" crashes
+printf "    $ROW\n" target time executions "execs/s" "corpus inputs" "corpus KiB" crashes
 printf '    %s\n' "${ROWS[@]}"
 phase_summary
 [ "$FAILED" -eq 0 ] || die "a fuzz target crashed: see crates/leptos_clerk/fuzz/artifacts/"
