@@ -16,7 +16,8 @@
 #   request of each run in turn, overhead from the paired differences; plus the layer's own cost
 #   around a trivial handler and `authenticate_request` alone; far less disturbed by other load
 #   on the machine than wrk), then raw token verification
-#   (`cargo bench --bench verify`). Writes target/bench-report.md (req/s, p50/p99 latency,
+#   (`cargo bench --bench verify`) and webhook verification against a signature flood
+#   (`cargo bench --bench webhooks`). Writes target/bench-report.md (req/s, p50/p99 latency,
 #   overhead of b/c/d vs their baseline; target <= 5 %) and prints it, with the server's RSS.
 #
 # Knobs (environment): BENCH_DURATION (wrk -d, default 5s), BENCH_CONNECTIONS (default 32),
@@ -192,6 +193,13 @@ if ! timeout 900 cargo bench -p leptos_clerk --features ssr --bench verify \
 fi
 cat "$WORK/verify.txt"
 
+say "webhook signature flood (cargo bench -p leptos_clerk --features ssr --bench webhooks)"
+if ! timeout 900 cargo bench -p leptos_clerk --features ssr --bench webhooks \
+  >"$WORK/webhooks.txt" 2>"$WORK/webhooks.err"; then
+  die "cargo bench failed: $(tail -20 "$WORK/webhooks.err")"
+fi
+cat "$WORK/webhooks.txt"
+
 mkdir -p "$(dirname "$REPORT")"
 # ran SCENARIO: whether wrk loaded that run (BENCH_ORDER may leave runs out).
 ran() { grep -q "^$1 " "$WORK/runs"; }
@@ -304,6 +312,14 @@ overhead() { judged "$(awk -v a="$1" -v x="$2" 'BEGIN { print (a - x) / a * 100 
   echo
   echo '```'
   grep 'verifications/s' "$WORK/verify.txt" || cat "$WORK/verify.txt"
+  echo '```'
+  echo
+  echo "## Webhook verification against a signature flood, one core (--bench webhooks)"
+  echo
+  echo "What one rejected request costs: every case is a bogus signature over a 1 MiB body."
+  echo
+  echo '```'
+  grep '^webhook:' "$WORK/webhooks.txt" || cat "$WORK/webhooks.txt"
   echo '```'
   echo
   echo "## Raw runs (scenario round req/s p50_ms p99_ms errors)"

@@ -4,19 +4,15 @@
 
 use std::time::Instant;
 
-use leptos::config::LeptosOptions;
-use leptos_clerk_starter::server::{build_router, setup_clerk};
+mod app_support;
+
+use app_support::{start, App};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{Client, Response};
 use serde_json::json;
 
 const EMAIL: &str = "oauth-app@example.com";
 const PASSWORD: &str = "oauth-app-password-123";
-
-struct App {
-    base: String,
-    secret_key: String,
-}
 
 /// A browser: HTML `Accept` (leptos_axum only redirects documents), no redirects followed.
 fn new_browser() -> Client {
@@ -28,34 +24,6 @@ fn new_browser() -> Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-async fn start(data_dir: &std::path::Path) -> App {
-    // The only test in this binary, so setting the process environment is safe.
-    std::env::set_var("CLERK_DEV_DATA_DIR", data_dir);
-    for name in [
-        "CLERK_PUBLISHABLE_KEY",
-        "CLERK_SECRET_KEY",
-        "CLERK_OAUTH_CLIENT_ID",
-    ] {
-        std::env::remove_var(name);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let clerk = setup_clerk(addr).expect("clerk set-up with the dev instance");
-    assert!(clerk.oauth.is_some(), "the dev instance enables OAuth");
-    let secret_key = clerk.dev_instance.as_ref().unwrap().secret_key();
-    let options = LeptosOptions::builder()
-        .output_name("leptos-clerk-starter")
-        .site_root("target/site")
-        .site_addr(addr)
-        .build();
-    let router = build_router(options, clerk);
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    App {
-        base: format!("http://{addr}"),
-        secret_key,
-    }
 }
 
 fn location(response: &Response) -> String {

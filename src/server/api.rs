@@ -40,8 +40,8 @@ impl WebhookState {
     }
 }
 
-/// `POST /api/webhooks/clerk`: verifies the Svix signature over the raw body, then handles the
-/// typed event. Answer 2xx quickly; Clerk retries failures, so keep handlers idempotent on the
+/// `POST /api/webhooks/clerk`: verifies the Svix signature over the raw body (at most
+/// `MAX_BODY_BYTES`, 1 MiB: the router answers 413 above), then handles the typed event. Answer 2xx quickly; Clerk retries failures, so keep handlers idempotent on the
 /// message id.
 pub async fn clerk_webhook(
     State(WebhookState(webhook)): State<WebhookState>,

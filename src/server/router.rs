@@ -7,6 +7,7 @@ use super::clerk::{ClerkSetup, DEV_INSTANCE_PATH};
 use super::health::health_routes;
 use super::shutdown::Draining;
 use crate::app::{shell, App};
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
@@ -41,7 +42,12 @@ pub fn build_router_with(
         .route("/api/me", get(api::me))
         .route(
             "/api/webhooks/clerk",
-            post(api::clerk_webhook).with_state(api::WebhookState::from_env()),
+            post(api::clerk_webhook)
+                .with_state(api::WebhookState::from_env())
+                // 1 MiB (Clerk's events are a few KiB): a larger body is a 413, never buffered.
+                .layer(DefaultBodyLimit::max(
+                    leptos_clerk::server::webhooks::MAX_BODY_BYTES,
+                )),
         )
         // Static files from the site root; anything else renders the app's 404 page.
         .fallback(leptos_axum::file_and_error_handler(shell))

@@ -1,5 +1,6 @@
-//! Shared set-up of the app-level tests: the real router with a Clerk configuration built in
-//! code (no process environment), served on 127.0.0.1:0.
+//! Shared set-up of the app-level tests: the real router, either with a Clerk configuration
+//! built in code (no process environment) or, with the `dev-instance` feature, the whole app with
+//! its local Clerk dev instance ([`start`]), served on 127.0.0.1:0.
 #![allow(dead_code)] // each test binary uses a part
 
 use std::net::SocketAddr;
@@ -60,4 +61,40 @@ pub async fn closed_address() -> SocketAddr {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     addr
+}
+
+/// The running app.
+#[cfg(feature = "dev-instance")]
+pub struct App {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The dev instance's generated secret key (its Backend API's bearer token).
+    pub secret_key: String,
+}
+
+/// Starts the app with its dev instance storing into `data_dir`; no Clerk keys, so the dev
+/// instance (and its OAuth application) is used. Call it once per test binary: it sets the
+/// process environment.
+#[cfg(feature = "dev-instance")]
+pub async fn start(data_dir: &std::path::Path) -> App {
+    std::env::set_var("CLERK_DEV_DATA_DIR", data_dir);
+    for name in [
+        "CLERK_PUBLISHABLE_KEY",
+        "CLERK_SECRET_KEY",
+        "CLERK_OAUTH_CLIENT_ID",
+    ] {
+        std::env::remove_var(name);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let clerk = leptos_clerk_starter::server::setup_clerk(addr)
+        .expect("clerk set-up with the dev instance");
+    assert!(clerk.oauth.is_some(), "the dev instance enables OAuth");
+    let secret_key = clerk.dev_instance.as_ref().unwrap().secret_key();
+    let router = leptos_clerk_starter::server::build_router(leptos_options(addr), clerk);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    App {
+        base: format!("http://{addr}"),
+        secret_key,
+    }
 }

@@ -161,3 +161,61 @@ async fn unreachable_api_signs_out() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.reason(), Some("jwk-remote-failed-to-load"));
 }
+
+#[tokio::test]
+async fn a_key_rotated_out_stops_its_cached_tokens_after_an_unknown_kid_refresh() {
+    let (api, bapi) = start_bapi().await;
+    let clerk = Clerk::new(config(&api)).unwrap();
+    let app = app(&clerk);
+    let signed_by_a = sign(&claims());
+    assert!(
+        send(&app, request("/", &signed_by_a, Carrier::Bearer, false))
+            .await
+            .signed_in()
+    );
+    assert_eq!(clerk.verifier().cache().len(), 1, "the A-token is cached");
+
+    // Key A is rotated out; the first B-token (unknown kid) refreshes the key set.
+    bapi.set_mode(Mode::KeyB);
+    let signed_by_b = sign_with(&claims(), PRIVATE_B, "test-key-b", Algorithm::RS256);
+    assert!(
+        send(&app, request("/", &signed_by_b, Carrier::Bearer, false))
+            .await
+            .signed_in()
+    );
+    assert_eq!(bapi.jwks_hits(), 2);
+
+    let answer = send(&app, request("/", &signed_by_a, Carrier::Bearer, false)).await;
+    assert!(!answer.signed_in(), "a cached token of a dropped key");
+    assert_eq!(answer.reason(), Some("jwk-kid-mismatch"));
+    assert!(
+        send(&app, request("/", &signed_by_b, Carrier::Bearer, false))
+            .await
+            .signed_in()
+    );
+}
+
+#[tokio::test]
+async fn a_key_rotated_out_stops_its_cached_tokens_after_an_expiry_refresh() {
+    let (api, bapi) = start_bapi().await;
+    let mut config = config(&api);
+    config.jwks_cache_ttl = Duration::from_millis(50);
+    let clerk = Clerk::new(config).unwrap();
+    let app = app(&clerk);
+    let cached = sign(&claims());
+    assert!(send(&app, request("/", &cached, Carrier::Bearer, false))
+        .await
+        .signed_in());
+
+    // Key A is rotated out; the next new token after the JWKS expired refreshes the key set.
+    bapi.set_mode(Mode::KeyB);
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    let fresh = sign(&claims_with(serde_json::json!({"sid": "sess_new"})));
+    let answer = send(&app, request("/", &fresh, Carrier::Bearer, false)).await;
+    assert_eq!(answer.reason(), Some("jwk-kid-mismatch"));
+    assert_eq!(bapi.jwks_hits(), 2, "the stale key set was refreshed");
+
+    let answer = send(&app, request("/", &cached, Carrier::Bearer, false)).await;
+    assert!(!answer.signed_in(), "a cached token of a dropped key");
+    assert_eq!(answer.reason(), Some("jwk-kid-mismatch"));
+}

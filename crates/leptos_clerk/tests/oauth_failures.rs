@@ -52,10 +52,9 @@ async fn missing_or_mismatched_state_is_refused_before_any_token_request() {
         let response = browser.get(&with_param(&callback, "state", state)).await;
         assert_error_page(response, 400, "state_mismatch").await;
         assert_signed_out(&browser, &app).await;
-        assert_eq!(
-            browser.cookie(&app.base, PENDING),
-            None,
-            "pending login is single-use"
+        assert!(
+            browser.cookie(&app.base, PENDING).is_some(),
+            "a request that is not the login's own callback leaves the pending login alone"
         );
     }
     assert_eq!(
@@ -201,15 +200,7 @@ async fn an_unreachable_token_endpoint_gives_a_gateway_error() {
 #[tokio::test]
 async fn invalid_id_tokens_never_sign_in() {
     let provider = Provider::start().await;
-    let scopes = Some("openid profile email");
-    let app = start_app(
-        &provider,
-        AppOptions {
-            scopes,
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = start_app(&provider, AppOptions::with_scopes("openid profile email")).await;
     for mode in [
         IdTokenMode::WrongNonce,
         IdTokenMode::WrongAudience,
@@ -269,4 +260,155 @@ async fn open_redirects_are_refused_at_login() {
         assert_error_page(response, 400, "unsafe_redirect").await;
     }
     assert_eq!(provider.counts(), [0, 0, 0, 0]);
+}
+
+#[tokio::test]
+async fn a_forged_error_callback_cannot_abort_someone_elses_login() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+    let victim = Browser::new();
+    let genuine = callback_url(&victim, &app, "failureRedirect=/sign-in").await;
+    let pending = victim.cookie(&app.base, PENDING).expect("a pending login");
+
+    // A third party sends the victim to the callback with error=… and no or another state.
+    let forged_base = app.url("/auth/clerk/callback?error=access_denied&error_description=x");
+    for forged in [forged_base.clone(), format!("{forged_base}&state=guessed")] {
+        let response = victim.get(&forged).await;
+        assert_eq!(
+            set_cookie_for(&response, PENDING),
+            None,
+            "the pending login cookie is not touched"
+        );
+        assert_error_page(response, 400, "state_mismatch").await;
+        assert_eq!(victim.cookie(&app.base, PENDING), Some(pending.clone()));
+    }
+
+    // The victim's own callback still completes the login.
+    let done = victim.get(&genuine).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(location(&done), "/");
+    assert!(victim.cookie(&app.base, SESSION).is_some());
+}
+
+/// Collects everything logged (by every test of this binary; only this one reads it).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn provider_supplied_error_text_cannot_forge_log_lines() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // Global (the only test here that installs one): a thread-local default can miss events
+    // whose callsite interest another test thread cached first.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::default()).await;
+
+    let browser = Browser::new();
+    let callback = callback_url(&browser, &app, "").await;
+    let denied = with_param(&callback, "code", None);
+    let denied = with_param(&denied, "error", Some("access_denied\nFORGED-CODE"));
+    let denied = with_param(
+        &denied,
+        "error_description",
+        Some("denied\r\n2026-01-01T00:00:00Z  INFO FORGED: admin signed in"),
+    );
+    assert_error_page(browser.get(&denied).await, 401, "provider_error").await;
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("Clerk OAuth login failed"), "{log}");
+    for line in log.lines() {
+        assert!(
+            !line.starts_with("2026-01-01") && !line.starts_with("FORGED"),
+            "forged log line: {line:?}\n{log}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_id_token_is_an_error_when_openid_was_requested() {
+    let provider = Provider::start().await;
+    let app = start_app(&provider, AppOptions::with_scopes("openid profile email")).await;
+    provider.set(|b| b.id_token = IdTokenMode::Missing);
+    let browser = Browser::new();
+    assert_error_page(login(&browser, &app, "").await, 502, "missing_id_token").await;
+    assert_signed_out(&browser, &app).await;
+    assert!(
+        app.seen.lock().unwrap().is_empty(),
+        "the verify hook never ran"
+    );
+
+    // Without `openid`, no ID token is expected.
+    let app = start_app(&provider, AppOptions::default()).await;
+    let browser = Browser::new();
+    assert_eq!(login(&browser, &app, "").await.status(), 303);
+}
+
+#[test]
+fn debug_output_never_shows_tokens_or_secrets() {
+    use leptos_clerk::oauth::{ClerkOAuthConfig, ClerkProfile, ClerkTokenFields, VerifyParams};
+    let (parts, ()) = axum::http::Request::get("/auth/clerk/callback?code=code_secret&state=st")
+        .header("cookie", "__session=cookie_token_secret")
+        .body(())
+        .unwrap()
+        .into_parts();
+    let mut claims = serde_json::Map::new();
+    claims.insert("sub".into(), "user_1".into());
+    claims.insert("nonce".into(), "nonce_secret".into());
+    let params = VerifyParams {
+        profile: ClerkProfile::default(),
+        access_token: "access_secret".into(),
+        refresh_token: Some("refresh_secret".into()),
+        extra_params: serde_json::Map::new(),
+        id_token_claims: Some(claims),
+        request: parts,
+    };
+    let fields = ClerkTokenFields {
+        id_token: Some("id_token_secret".into()),
+        extra: serde_json::Map::new(),
+    };
+    let env = std::collections::HashMap::from([
+        ("CLERK_OAUTH_DOMAIN", "http://127.0.0.1:9".to_owned()),
+        ("CLERK_OAUTH_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("CLERK_OAUTH_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
+        (
+            "CLERK_OAUTH_CALLBACK_URL",
+            "http://127.0.0.1:3000/auth/clerk/callback".to_owned(),
+        ),
+        ("SESSION_SECRET", SECRET_A.to_owned()),
+    ]);
+    let config = ClerkOAuthConfig::from_lookup(|k| env.get(k).cloned()).unwrap();
+    let shown = format!("{params:?} {fields:?} {config:?} {params:#?}");
+    for secret in [
+        "access_secret",
+        "refresh_secret",
+        "nonce_secret",
+        "code_secret",
+        "cookie_token_secret",
+        "id_token_secret",
+        CLIENT_SECRET,
+        SECRET_A,
+    ] {
+        assert!(!shown.contains(secret), "{secret} shown in {shown}");
+    }
+    assert!(shown.contains("[redacted]"), "{shown}");
+    assert!(
+        shown.contains("user_1"),
+        "the claims stay readable: {shown}"
+    );
 }

@@ -124,13 +124,9 @@ async fn full_login_sets_a_sealed_session_and_each_hop_is_correct() {
 #[tokio::test]
 async fn openid_scope_verifies_the_id_token_and_caches_the_jwks() {
     let provider = Provider::start().await;
-    let scopes = Some("openid profile email public_metadata");
     let app = start_app(
         &provider,
-        AppOptions {
-            scopes,
-            ..AppOptions::default()
-        },
+        AppOptions::with_scopes("openid profile email public_metadata"),
     )
     .await;
     for round in 1..=2 {

@@ -145,8 +145,8 @@ async fn start_proxy(options: ProxyOptions) -> String {
 /// [`start_proxy`], with `CLERK_TRUST_FORWARDED_HEADERS` as given (a proxy in front of the app).
 async fn start_proxy_trusting(options: ProxyOptions, trust_forwarded_headers: bool) -> String {
     let pk = PublishableKey::from_frontend_api("clerk.example.com", InstanceType::Production).key;
-    let mut config = ClerkConfig::new(pk, SECRET)
-        .with_trusted_forwarded_headers(trust_forwarded_headers);
+    let mut config =
+        ClerkConfig::new(pk, SECRET).with_trusted_forwarded_headers(trust_forwarded_headers);
     config.proxy_url = Some(options.path.clone());
     let clerk = Clerk::new(config).unwrap();
     let proxy = FrontendApiProxy::new(&clerk, options).unwrap();
@@ -259,7 +259,10 @@ async fn behind_a_trusted_proxy_the_forwarded_headers_decide() {
             .unwrap(),
     )
     .await;
-    assert_eq!(answer["headers"]["x-forwarded-for"], "203.0.113.7, 127.0.0.1");
+    assert_eq!(
+        answer["headers"]["x-forwarded-for"],
+        "203.0.113.7, 127.0.0.1"
+    );
     // Behind a TLS-terminating load balancer the public URL comes from X-Forwarded-*.
     let answer = json_of(
         reqwest::Client::new()

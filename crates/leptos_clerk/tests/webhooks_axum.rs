@@ -113,3 +113,24 @@ async fn verify_request_works_inside_a_handler() {
         "missing required webhook headers: svix-id, svix-timestamp, svix-signature"
     );
 }
+
+#[tokio::test]
+async fn the_extractor_answers_413_above_the_body_limit() {
+    let base_url = serve().await;
+    let url = format!("{base_url}/api/webhooks/clerk");
+    // Signed, so only the size can refuse it.
+    let oversized = " ".repeat(leptos_clerk::server::webhooks::MAX_BODY_BYTES + 1);
+    let (status, text) = send(url.clone(), None, &oversized).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+
+    // At the limit, the size passes and the signature is checked.
+    let at_limit = format!(
+        "{BODY}{}",
+        " ".repeat(leptos_clerk::server::webhooks::MAX_BODY_BYTES - BODY.len())
+    );
+    let (status, text) = send(url, None, &at_limit).await;
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::OK, "msg_axum user.deleted")
+    );
+}

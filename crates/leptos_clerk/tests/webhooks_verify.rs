@@ -2,7 +2,9 @@
 #![cfg(feature = "ssr")]
 
 use axum::http::{HeaderMap, HeaderValue};
-use leptos_clerk::server::webhooks::{Webhook, WebhookError, WebhookEvent};
+use leptos_clerk::server::webhooks::{
+    Webhook, WebhookError, WebhookEvent, MAX_BODY_BYTES, MAX_SIGNATURES, MAX_SIGNATURE_HEADER_BYTES,
+};
 use serde_json::json;
 
 /// Svix's published example: secret, message id, timestamp, body and expected signature.
@@ -242,4 +244,90 @@ fn user_deleted_and_unknown_events_are_typed() {
     let event = WebhookEvent::from_json(session).unwrap();
     assert_eq!(event.event_type(), "session.created");
     assert!(matches!(event, WebhookEvent::Other { data, .. } if data == json!({ "id": "sess_1" })));
+}
+
+/// `count` bogus `v1,` entries (right length, wrong MAC).
+fn bogus_signatures(count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("v1,{i:0<42}A=")).collect()
+}
+
+#[test]
+fn a_flood_of_signature_entries_is_refused_before_any_mac() {
+    let webhook = Webhook::new(SECRET).unwrap();
+    let body = user_created_body();
+    let mut entries = bogus_signatures(2_000);
+    // Even with the genuine signature among them: more than MAX_SIGNATURES entries is refused.
+    entries.push(webhook.sign("msg_f", NOW, &body));
+    let result = webhook.verify_at(
+        &headers("svix", "msg_f", NOW, &entries.join(" ")),
+        &body,
+        NOW,
+    );
+    assert!(
+        matches!(result, Err(WebhookError::SignatureHeaderTooLong { .. })),
+        "{result:?}"
+    );
+
+    // Short entries, many of them: the entry cap answers, with the count.
+    let many = ["v1,x"; MAX_SIGNATURES + 1].join(" ");
+    let result = webhook.verify_at(&headers("svix", "msg_f", NOW, &many), &body, NOW);
+    assert_eq!(
+        result.unwrap_err(),
+        WebhookError::TooManySignatures {
+            count: MAX_SIGNATURES + 1
+        }
+    );
+}
+
+#[test]
+fn an_overlong_signature_header_is_refused() {
+    let webhook = Webhook::new(SECRET).unwrap();
+    let body = user_created_body();
+    let long = format!("v1,{}", "A".repeat(MAX_SIGNATURE_HEADER_BYTES));
+    let result = webhook.verify_at(&headers("svix", "msg_l", NOW, &long), &body, NOW);
+    assert_eq!(
+        result.unwrap_err(),
+        WebhookError::SignatureHeaderTooLong { bytes: long.len() }
+    );
+    let status =
+        axum::response::IntoResponse::into_response(WebhookError::SignatureHeaderTooLong {
+            bytes: 1,
+        })
+        .status();
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn the_valid_signature_among_the_allowed_entries_still_verifies() {
+    let webhook = Webhook::new(SECRET).unwrap();
+    let body = user_created_body();
+    let genuine = webhook.sign("msg_r", NOW, &body);
+    // Key rotation: the valid signature first, last, or in the middle of the cap.
+    for position in [0, MAX_SIGNATURES / 2, MAX_SIGNATURES - 1] {
+        let mut entries = bogus_signatures(MAX_SIGNATURES - 1);
+        entries.insert(position, genuine.clone());
+        // Other schemes (Standard Webhooks' asymmetric v1a) and junk are skipped.
+        entries[if position == 0 { 1 } else { 0 }] = "v1a,c29tZXRoaW5n".into();
+        let headers = headers("svix", "msg_r", NOW, &entries.join(" "));
+        let verified = webhook.verify_at(&headers, &body, NOW);
+        assert_eq!(verified.expect("valid").message_id, "msg_r", "{position}");
+    }
+    // A truncated or re-padded copy of the genuine tag never matches.
+    let truncated = &genuine[..genuine.len() - 4];
+    let result = webhook.verify_at(&headers("svix", "msg_r", NOW, truncated), &body, NOW);
+    assert_eq!(result.unwrap_err(), WebhookError::NoMatchingSignature);
+}
+
+#[test]
+fn a_body_above_the_limit_is_refused_by_verify() {
+    let webhook = Webhook::new(SECRET).unwrap();
+    let body = vec![b' '; MAX_BODY_BYTES + 1];
+    let signature = webhook.sign("msg_b", NOW, &body);
+    let result = webhook.verify_at(&headers("svix", "msg_b", NOW, &signature), &body, NOW);
+    assert_eq!(
+        result.unwrap_err(),
+        WebhookError::BodyTooLarge {
+            limit: MAX_BODY_BYTES
+        }
+    );
 }

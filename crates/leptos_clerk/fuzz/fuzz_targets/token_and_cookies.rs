@@ -4,30 +4,20 @@
 //! ever verify (the fuzzer cannot forge an RSA signature).
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::sync::LazyLock;
 
+use common::RUNTIME;
 use leptos_clerk::server::cookies::{ClerkCookies, CookieJar};
 use leptos_clerk::server::keys::InstanceType;
 use leptos_clerk::server::verify::peek_claims;
-use leptos_clerk::server::{AuthStatus, Clerk, ClerkConfig};
+use leptos_clerk::server::{AuthStatus, Clerk};
 use libfuzzer_sys::fuzz_target;
 
-const PUBLIC_KEY: &str = include_str!("../../tests/fixtures/test_only_rsa_a_public.pem");
-
-static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-});
-
-static CLERK: LazyLock<Clerk> = LazyLock::new(|| {
-    let mut config = ClerkConfig::new("pk_live_Y2xlcmsubG9jYWxob3N0JA", "sk_live_fuzz");
-    config.jwt_key = Some(PUBLIC_KEY.into());
-    // A closed loopback port: handshake-payload calls fail fast.
-    config.api_url = "http://127.0.0.1:9".into();
-    Clerk::new(config).unwrap()
-});
+static CLERK: LazyLock<Clerk> =
+    LazyLock::new(|| common::clerk("pk_live_Y2xlcmsubG9jYWxob3N0JA", "sk_live_fuzz"));
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

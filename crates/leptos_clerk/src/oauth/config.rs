@@ -87,7 +87,7 @@ impl fmt::Debug for ClerkOAuthConfig {
             .field("base_url", &self.base_url)
             .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
-            .field("client_secret", &"<redacted>")
+            .field("client_secret", &"[redacted]")
             .field("callback_url", &self.callback_url.as_str())
             .field("scopes", &self.scopes)
             .field("session_secrets", &self.session_secrets)

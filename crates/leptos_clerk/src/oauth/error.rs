@@ -2,7 +2,8 @@
 
 use http::StatusCode;
 
-/// A failed login attempt. `Display` is the log line; [`LoginError::user_message`] is for humans.
+/// A failed login attempt. `Display` is the log line (text from the provider or the request is
+/// escaped, so it cannot forge log lines); [`LoginError::user_message`] is for humans.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     /// `successRedirect`/`failureRedirect` was not a same-origin path.
@@ -20,7 +21,11 @@ pub enum LoginError {
     #[error("the state parameter is missing or does not match the pending login (possible CSRF)")]
     StateMismatch,
     /// The provider redirected back with `error=…`.
-    #[error("the provider returned error={code}: {description}")]
+    #[error(
+        "the provider returned error={}: {}",
+        .code.escape_debug(),
+        .description.escape_debug()
+    )]
     ProviderDenied {
         /// The OAuth error code, e.g. `access_denied`.
         code: String,
@@ -31,25 +36,39 @@ pub enum LoginError {
     #[error("the callback has no authorization code")]
     MissingCode,
     /// The token endpoint refused the code (replayed, expired, or wrong PKCE verifier).
-    #[error("the token endpoint rejected the authorization code ({0})")]
+    #[error("the token endpoint rejected the authorization code ({})", .0.escape_debug())]
     CodeRejected(String),
     /// The token endpoint answered with an unexpected error or body.
-    #[error("the token endpoint failed ({0}); check CLERK_OAUTH_CLIENT_ID/SECRET")]
+    #[error(
+        "the token endpoint failed ({}); check CLERK_OAUTH_CLIENT_ID/SECRET",
+        .0.escape_debug()
+    )]
     TokenEndpoint(String),
     /// A provider endpoint did not answer in time.
     #[error("the {0} did not answer in time")]
     ProviderTimeout(&'static str),
     /// A provider endpoint could not be reached.
-    #[error("the provider could not be reached ({0}); check CLERK_OAUTH_DOMAIN")]
+    #[error(
+        "the provider could not be reached ({}); check CLERK_OAUTH_DOMAIN",
+        .0.escape_debug()
+    )]
     ProviderUnreachable(String),
     /// The ID token failed verification.
-    #[error("the ID token is invalid: {0}")]
+    #[error("the ID token is invalid: {}", .0.escape_debug())]
     IdToken(String),
+    /// `openid` was requested but the token response carried no ID token, so the nonce
+    /// (replay protection) could not be checked.
+    #[error(
+        "the token response has no id_token although the openid scope was requested; check \
+         that the Clerk OAuth application allows the openid scope, or remove openid from \
+         CLERK_OAUTH_SCOPES"
+    )]
+    MissingIdToken,
     /// The userinfo endpoint failed.
-    #[error("the userinfo endpoint failed: {0}")]
+    #[error("the userinfo endpoint failed: {}", .0.escape_debug())]
     Userinfo(String),
     /// The app's verify hook refused the user.
-    #[error("the app's verify hook rejected the user: {0}")]
+    #[error("the app's verify hook rejected the user: {}", .0.escape_debug())]
     Rejected(String),
 }
 
@@ -69,6 +88,7 @@ impl LoginError {
             Self::ProviderTimeout(_) => "provider_timeout",
             Self::ProviderUnreachable(_) => "provider_unreachable",
             Self::IdToken(_) => "invalid_id_token",
+            Self::MissingIdToken => "missing_id_token",
             Self::Userinfo(_) => "userinfo_failed",
             Self::Rejected(_) => "user_rejected",
         }
@@ -84,9 +104,10 @@ impl LoginError {
             Self::ProviderDenied { .. } | Self::CodeRejected(_) => StatusCode::UNAUTHORIZED,
             Self::IdToken(_) | Self::Rejected(_) => StatusCode::FORBIDDEN,
             Self::ProviderTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
-            Self::TokenEndpoint(_) | Self::ProviderUnreachable(_) | Self::Userinfo(_) => {
-                StatusCode::BAD_GATEWAY
-            }
+            Self::TokenEndpoint(_)
+            | Self::ProviderUnreachable(_)
+            | Self::Userinfo(_)
+            | Self::MissingIdToken => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -105,7 +126,7 @@ impl LoginError {
             Self::ProviderTimeout(_) | Self::ProviderUnreachable(_) | Self::TokenEndpoint(_) => {
                 "The sign-in service is not responding. Please try again in a moment."
             }
-            Self::IdToken(_) | Self::Userinfo(_) => {
+            Self::IdToken(_) | Self::Userinfo(_) | Self::MissingIdToken => {
                 "The sign-in service returned an invalid answer. Please try again."
             }
             Self::Rejected(_) => "Your account is not allowed to sign in here.",

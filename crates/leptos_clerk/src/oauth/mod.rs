@@ -42,6 +42,9 @@ pub mod config;
 mod cookies;
 mod error;
 mod extract;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod id_token;
 mod pending;
 mod provider;
@@ -72,8 +75,12 @@ pub use session::{OAuthSessionLayer, OAuthSessionService};
 /// The error type a verify hook may return (anything that converts into it, e.g. a `String`).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// What the verify hook receives after the provider vouched for the user.
-#[derive(Debug)]
+/// What `Debug` shows instead of a token, verifier, nonce or secret.
+pub(crate) const REDACTED: &str = "[redacted]";
+
+/// What the verify hook receives after the provider vouched for the user. `Debug` redacts the
+/// tokens and the ID token's nonce, names the extra fields only and shows the request as
+/// method and path (its query holds the code, its headers the cookies).
 pub struct VerifyParams {
     /// The userinfo profile.
     pub profile: ClerkProfile,
@@ -87,6 +94,35 @@ pub struct VerifyParams {
     pub id_token_claims: Option<Map<String, Value>>,
     /// The callback request (headers, URI, extensions such as a DB pool).
     pub request: http::request::Parts,
+}
+
+impl std::fmt::Debug for VerifyParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let claims = self.id_token_claims.as_ref().map(|claims| {
+            let mut shown = claims.clone();
+            if shown.contains_key("nonce") {
+                shown.insert("nonce".into(), REDACTED.into());
+            }
+            shown
+        });
+        f.debug_struct("VerifyParams")
+            .field("profile", &self.profile)
+            .field("access_token", &REDACTED)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| REDACTED),
+            )
+            .field(
+                "extra_params",
+                &self.extra_params.keys().collect::<Vec<_>>(),
+            )
+            .field("id_token_claims", &claims)
+            .field(
+                "request",
+                &format_args!("{} {}", self.request.method, self.request.uri.path()),
+            )
+            .finish()
+    }
 }
 
 type VerifyFuture<U> = Pin<Box<dyn Future<Output = Result<U, BoxError>> + Send>>;

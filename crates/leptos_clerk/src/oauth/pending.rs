@@ -3,13 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::cookies::now_secs;
+use super::REDACTED;
 use crate::server::redirect::is_same_origin_path;
 
 /// How long a started login may take before the callback refuses it.
 pub const LOGIN_TTL_SECS: u64 = 600;
 
-/// State carried from the login redirect to the callback.
-#[derive(Debug, Serialize, Deserialize)]
+/// State carried from the login redirect to the callback. `Debug` redacts the secrets.
+#[derive(Serialize, Deserialize)]
 pub(crate) struct PendingLogin {
     /// The `state` sent to the provider (CSRF protection).
     pub state: String,
@@ -23,6 +24,19 @@ pub(crate) struct PendingLogin {
     pub failure_redirect: Option<String>,
     /// When the login started (Unix seconds).
     pub created_at: u64,
+}
+
+impl std::fmt::Debug for PendingLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingLogin")
+            .field("state", &REDACTED)
+            .field("pkce_verifier", &REDACTED)
+            .field("nonce", &REDACTED)
+            .field("success_redirect", &self.success_redirect)
+            .field("failure_redirect", &self.failure_redirect)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 impl PendingLogin {
@@ -99,6 +113,21 @@ mod tests {
         assert!(!at(now - LOGIN_TTL_SECS + 5).is_expired());
         assert!(at(now - LOGIN_TTL_SECS - 1).is_expired());
         assert!(at(now + 3600).is_expired(), "created in the future");
+    }
+
+    #[test]
+    fn debug_redacts_state_verifier_and_nonce() {
+        let pending = PendingLogin {
+            state: "state_secret".into(),
+            pkce_verifier: "verifier_secret".into(),
+            nonce: "nonce_secret".into(),
+            success_redirect: "/dashboard".into(),
+            failure_redirect: None,
+            created_at: 1,
+        };
+        let shown = format!("{pending:?}");
+        assert!(!shown.contains("_secret"), "{shown}");
+        assert!(shown.contains("/dashboard"), "{shown}");
     }
 
     #[test]

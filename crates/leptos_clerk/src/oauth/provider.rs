@@ -19,7 +19,8 @@ use super::config::{ClerkOAuthConfig, ConfigError, ENV_DOMAIN};
 use super::error::LoginError;
 
 /// Token-response fields beyond the standard ones: the ID token and anything else returned.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+/// `Debug` redacts the ID token and shows only the names of the other fields.
+#[derive(Clone, Default, Deserialize, Serialize)]
 pub struct ClerkTokenFields {
     /// The OpenID Connect ID token, when the `openid` scope was granted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,6 +31,15 @@ pub struct ClerkTokenFields {
 }
 
 impl ExtraTokenFields for ClerkTokenFields {}
+
+impl std::fmt::Debug for ClerkTokenFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClerkTokenFields")
+            .field("id_token", &self.id_token.as_ref().map(|_| super::REDACTED))
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
 
 /// The token response type.
 pub(crate) type ClerkTokenResponse = StandardTokenResponse<ClerkTokenFields, BasicTokenType>;

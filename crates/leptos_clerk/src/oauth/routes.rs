@@ -12,6 +12,7 @@ use http::{HeaderMap, StatusCode};
 use oauth2::TokenResponse;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use subtle::ConstantTimeEq as _;
 
 use super::cookies::{now_secs, CookieRead};
 use super::error::{error_page, LoginError};
@@ -80,7 +81,6 @@ where
 {
     let (parts, _body) = request.into_parts();
     let store = &oauth.inner.store;
-    // The pending login is single-use: whatever happens, it is cleared.
     let clear_pending = store.sealer.clear_cookie(&store.pending_name);
     let pending = match store.sealer.read(&parts.headers, &store.pending_name) {
         CookieRead::Valid(opened) => serde_json::from_str::<PendingLogin>(&opened.value).ok(),
@@ -92,7 +92,15 @@ where
             [clear_pending],
         );
     };
-    match complete(&oauth, &pending, parts).await {
+    let params = parse_query(parts.uri.query());
+    // `state` first: a request without this login's state (a link a third party sent, with
+    // `error=…` or not) is not its callback, so it neither ends the pending login nor
+    // redirects to its failure page; the genuine callback can still complete it.
+    if !state_matches(params.get("state"), &pending.state) {
+        return failure(LoginError::StateMismatch, None);
+    }
+    // The login's own callback: the pending login is single-use from here on.
+    match complete(&oauth, &pending, parts, &params).await {
         Ok(session) => {
             tracing::info!("Clerk OAuth login succeeded");
             no_store(
@@ -107,14 +115,20 @@ where
     }
 }
 
-/// Checks the callback against the pending login, exchanges the code, verifies, calls the hook.
+/// Whether the callback's `state` is the pending login's (compared in constant time).
+fn state_matches(received: Option<&String>, expected: &str) -> bool {
+    received.is_some_and(|state| bool::from(state.as_bytes().ct_eq(expected.as_bytes())))
+}
+
+/// Completes the login's own callback (its `state` already matched): expiry, the provider's
+/// `error=`, the code exchange, the ID token, userinfo, the app's verify hook.
 async fn complete<U: Serialize>(
     oauth: &ClerkOAuth<U>,
     pending: &PendingLogin,
     parts: Parts,
+    params: &HashMap<String, String>,
 ) -> Result<HeaderValue, LoginError> {
     let inner = &oauth.inner;
-    let params = parse_query(parts.uri.query());
     if pending.is_expired() {
         return Err(LoginError::LoginExpired);
     }
@@ -124,9 +138,6 @@ async fn complete<U: Serialize>(
             code: code.clone(),
             description,
         });
-    }
-    if params.get("state") != Some(&pending.state) {
-        return Err(LoginError::StateMismatch);
     }
     let code = params
         .get("code")
@@ -139,6 +150,7 @@ async fn complete<U: Serialize>(
         pending.pkce_verifier.clone(),
     )
     .await?;
+    let openid = inner.config.scopes.iter().any(|scope| scope == "openid");
     let id_token_claims = match &tokens.extra_fields().id_token {
         Some(token) => Some(
             inner
@@ -146,6 +158,8 @@ async fn complete<U: Serialize>(
                 .verify(&inner.http, token, &pending.nonce)
                 .await?,
         ),
+        // Requested but absent: the nonce (replay protection) cannot be checked.
+        None if openid => return Err(LoginError::MissingIdToken),
         None => None,
     };
     let profile = provider::userinfo(&inner.http, &inner.config.base_url, &tokens).await?;

@@ -5,10 +5,15 @@
 //! cache triggers a refetch, at most once per `jwks_min_refetch_interval`;
 //! when the Backend API is down, the keys already cached keep working.
 //!
+//! Every successful fetch starts a new key-set generation ([`KeySource::generation`]): the
+//! verified-token cache re-checks an entry's `kid` against the current set once per
+//! generation, so a key dropped from the JWKS stops its cached tokens at once.
+//!
 //! Fetches go through the shared [`BackendApi`] client in a single attempt: the
 //! request being verified waits for the answer, so there is no retry or backoff.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -54,6 +59,22 @@ impl KeySource {
         }
         self.available()
     }
+
+    /// The current key-set generation: 0 for a local key, else bumped by every JWKS fetch.
+    pub fn generation(&self) -> u64 {
+        match self {
+            KeySource::Local(_) => 0,
+            KeySource::Remote(jwks) => jwks.generation.load(Ordering::Acquire),
+        }
+    }
+
+    /// Whether the current key set still holds `kid` (a local key holds every `kid`).
+    pub fn has_key(&self, kid: Option<&str>) -> bool {
+        match self {
+            KeySource::Local(_) => true,
+            KeySource::Remote(jwks) => jwks.lookup(kid.unwrap_or_default()).key.is_some(),
+        }
+    }
 }
 
 /// Cache settings of a [`RemoteJwks`].
@@ -78,6 +99,8 @@ pub struct RemoteJwks {
     settings: JwksSettings,
     cached: RwLock<Cached>,
     fetching: tokio::sync::Mutex<()>,
+    /// Bumped (under the write lock) each time fetched keys replace the cached ones.
+    generation: AtomicU64,
 }
 
 /// What a lookup in the cache found.
@@ -96,6 +119,7 @@ impl RemoteJwks {
             settings,
             cached: RwLock::new(Cached::default()),
             fetching: tokio::sync::Mutex::new(()),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -143,6 +167,7 @@ impl RemoteJwks {
                 let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
                 cached.keys = keys;
                 cached.fetched_at = Some(Instant::now());
+                self.generation.fetch_add(1, Ordering::AcqRel);
                 cached
                     .keys
                     .get(kid)

@@ -35,6 +35,9 @@ pub mod clerk;
 pub mod config;
 pub mod context;
 pub mod cookies;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod handshake;
 pub mod jwks;
 pub mod keys;

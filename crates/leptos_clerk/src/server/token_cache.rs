@@ -9,6 +9,11 @@
 //! copies a genuine signature lands in the same bucket and simply misses.)
 //! Memory is bounded by the capacity: at most `capacity` tokens of at most
 //! 16 KiB each, about 1 KiB each for real Clerk tokens.
+//!
+//! Each entry remembers the `kid` that signed it and the key-set generation it
+//! was verified in. A hit from an older generation (the JWKS was refetched since)
+//! is only used while the current key set still holds that `kid`: a key rotated
+//! out of the JWKS stops its cached tokens at once.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher, RandomState};
@@ -50,10 +55,26 @@ impl Hasher for TailHasher {
     }
 }
 
+/// The key a token was verified with: its `kid` and the key-set generation.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyStamp<'a> {
+    /// The token's `kid` header.
+    pub kid: Option<&'a str>,
+    /// The key-set generation (`KeySource::generation`) read before the key was looked up.
+    pub generation: u64,
+}
+
+/// A cached token: its claims and the key it was verified with.
+struct Entry {
+    claims: Arc<SessionClaims>,
+    kid: Option<Box<str>>,
+    generation: u64,
+}
+
 /// The verified-token cache.
 pub struct TokenCache {
     capacity: usize,
-    entries: Mutex<HashMap<Box<str>, Arc<SessionClaims>, TailHash>>,
+    entries: Mutex<HashMap<Box<str>, Entry, TailHash>>,
 }
 
 impl TokenCache {
@@ -65,31 +86,41 @@ impl TokenCache {
         }
     }
 
-    /// The claims of `token` if it was verified before and `now < exp`.
-    pub fn get(&self, token: &str, now: i64) -> Option<Arc<SessionClaims>> {
+    /// The claims of `token` if it was verified before, `now < exp` and its key is
+    /// still trusted: verified in key-set `generation`, or `has_key(kid)` says the
+    /// current set still holds its `kid` (then the entry moves to `generation`).
+    /// Entries that fail either check are dropped.
+    pub fn get(
+        &self,
+        token: &str,
+        now: i64,
+        generation: u64,
+        has_key: impl FnOnce(Option<&str>) -> bool,
+    ) -> Option<Arc<SessionClaims>> {
         if self.capacity == 0 {
             return None;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        match entries.get(token) {
-            Some(claims) if now < claims.exp => Some(claims.clone()),
-            Some(_) => {
-                entries.remove(token);
-                None
-            }
-            None => None,
+        let entry = entries.get_mut(token)?;
+        let trusted = now < entry.claims.exp
+            && (entry.generation == generation || has_key(entry.kid.as_deref()));
+        if !trusted {
+            entries.remove(token);
+            return None;
         }
+        entry.generation = generation;
+        Some(entry.claims.clone())
     }
 
     /// Remembers a verified token; when full, drops expired entries first and
     /// then an arbitrary tenth of the cache.
-    pub fn insert(&self, token: &str, claims: Arc<SessionClaims>, now: i64) {
+    pub fn insert(&self, token: &str, claims: Arc<SessionClaims>, key: KeyStamp<'_>, now: i64) {
         if self.capacity == 0 || now >= claims.exp {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= self.capacity {
-            entries.retain(|_, c| now < c.exp);
+            entries.retain(|_, entry| now < entry.claims.exp);
         }
         if entries.len() >= self.capacity {
             let drop: Vec<Box<str>> = entries
@@ -101,7 +132,12 @@ impl TokenCache {
                 entries.remove(&key);
             }
         }
-        entries.insert(token.into(), claims);
+        let entry = Entry {
+            claims,
+            kid: key.kid.map(Into::into),
+            generation: key.generation,
+        };
+        entries.insert(token.into(), entry);
     }
 
     /// How many tokens are cached.
@@ -124,12 +160,22 @@ mod tests {
         Arc::new(SessionClaims::from_payload(json!({"sub": "user_1", "exp": exp})).unwrap())
     }
 
+    const KEY: KeyStamp<'static> = KeyStamp {
+        kid: Some("key-a"),
+        generation: 1,
+    };
+
+    /// A lookup in generation 1 (the entries' own).
+    fn get(cache: &TokenCache, token: &str, now: i64) -> Option<Arc<SessionClaims>> {
+        cache.get(token, now, 1, |_| unreachable!("same generation"))
+    }
+
     #[test]
     fn entries_are_never_used_at_or_past_exp() {
         let cache = TokenCache::new(4);
-        cache.insert("t", claims(100), 50);
-        assert!(cache.get("t", 99).is_some());
-        assert!(cache.get("t", 100).is_none());
+        cache.insert("t", claims(100), KEY, 50);
+        assert!(get(&cache, "t", 99).is_some());
+        assert!(get(&cache, "t", 100).is_none());
         assert!(cache.is_empty());
     }
 
@@ -138,22 +184,41 @@ mod tests {
         let cache = TokenCache::new(8);
         let signature_tail = "x".repeat(HASHED_TAIL_BYTES);
         let genuine = format!("header.payload.{signature_tail}");
-        cache.insert(&genuine, claims(1_000), 0);
+        cache.insert(&genuine, claims(1_000), KEY, 0);
         // Same tail (so the same bucket), other payload: a miss.
         let forged = format!("header.tampered.{signature_tail}");
-        assert!(cache.get(&forged, 1).is_none());
-        assert!(cache.get(&genuine[..genuine.len() - 1], 1).is_none());
-        assert!(cache.get(&genuine, 1).is_some());
-        assert!(cache.get("", 1).is_none());
+        assert!(get(&cache, &forged, 1).is_none());
+        assert!(get(&cache, &genuine[..genuine.len() - 1], 1).is_none());
+        assert!(get(&cache, &genuine, 1).is_some());
+        assert!(get(&cache, "", 1).is_none());
+    }
+
+    #[test]
+    fn a_newer_key_set_keeps_only_entries_whose_kid_it_holds() {
+        let cache = TokenCache::new(8);
+        cache.insert("signed-by-a", claims(1_000), KEY, 0);
+        let b = KeyStamp {
+            kid: Some("key-b"),
+            ..KEY
+        };
+        cache.insert("signed-by-b", claims(1_000), b, 0);
+        // Generation 2 holds key-b only.
+        let holds_b = |kid: Option<&str>| kid == Some("key-b");
+        assert!(cache.get("signed-by-a", 1, 2, holds_b).is_none());
+        assert!(cache.get("signed-by-b", 1, 2, holds_b).is_some());
+        assert_eq!(cache.len(), 1, "the entry of the dropped key is evicted");
+        // Re-checked once: later hits in generation 2 need no lookup.
+        let no_lookup = |_: Option<&str>| unreachable!("already re-checked");
+        assert!(cache.get("signed-by-b", 1, 2, no_lookup).is_some());
     }
 
     #[test]
     fn capacity_is_bounded() {
         let cache = TokenCache::new(10);
         for i in 0..100 {
-            cache.insert(&format!("t{i}"), claims(1_000), 0);
+            cache.insert(&format!("t{i}"), claims(1_000), KEY, 0);
         }
         assert!(cache.len() <= 10);
-        assert!(cache.get("t99", 1).is_some());
+        assert!(get(&cache, "t99", 1).is_some());
     }
 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::claims::SessionClaims;
 use super::jwks::KeySource;
 use super::reasons::{TokenVerificationError, TokenVerificationErrorReason as Reason};
-use super::token_cache::TokenCache;
+use super::token_cache::{KeyStamp, TokenCache};
 
 /// Tokens longer than this are rejected without parsing.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
@@ -176,9 +176,12 @@ impl Verifier {
 
     /// The claims of `token` from the verified-token cache (oversized tokens are never there).
     fn cached(&self, token: &str, now: i64) -> Option<Arc<SessionClaims>> {
-        (token.len() <= MAX_TOKEN_BYTES)
-            .then(|| self.cache.get(token, now))
-            .flatten()
+        if token.len() > MAX_TOKEN_BYTES {
+            return None;
+        }
+        let generation = self.keys.generation();
+        self.cache
+            .get(token, now, generation, |kid| self.keys.has_key(kid))
     }
 
     /// Verifies a session token and returns its claims.
@@ -188,6 +191,8 @@ impl Verifier {
             return Ok(claims);
         }
         let (alg, kid) = checked_header(token)?;
+        // Read before the key: if a refresh drops the key meanwhile, the entry is re-checked.
+        let generation = self.keys.generation();
         let key = self.keys.key(kid.as_deref()).await?;
         let skew = self.options.clock_skew.as_secs();
         let mut validation = Validation::new(alg);
@@ -232,7 +237,11 @@ impl Verifier {
             }
         }
         let claims = Arc::new(claims);
-        self.cache.insert(token, claims.clone(), now);
+        let signer = KeyStamp {
+            kid: kid.as_deref(),
+            generation,
+        };
+        self.cache.insert(token, claims.clone(), signer, now);
         Ok(claims)
     }
 

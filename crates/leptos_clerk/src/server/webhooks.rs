@@ -31,9 +31,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use ring::hmac;
 use serde::Deserialize;
 use serde_json::Value;
+use subtle::ConstantTimeEq as _;
 
 use super::backend_api::User;
 
@@ -42,6 +44,19 @@ pub const WEBHOOK_SECRET_ENV: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
 
 /// Largest accepted distance between the message timestamp and now, in seconds.
 pub const TIMESTAMP_TOLERANCE_SECS: u64 = 5 * 60;
+
+/// Most signature entries accepted in one `svix-signature` header. Svix sends one per active
+/// secret (a rotation keeps a few for 24 h); more is a flood.
+pub const MAX_SIGNATURES: usize = 10;
+
+/// Longest `svix-signature` header accepted, in bytes (room for [`MAX_SIGNATURES`] entries,
+/// including Standard Webhooks' longer `v1a,` ones).
+pub const MAX_SIGNATURE_HEADER_BYTES: usize = 2048;
+
+/// Largest webhook body accepted, in bytes (1 MiB; Clerk's events are a few KiB). The
+/// [`VerifiedWebhook`] extractor stops reading above it (413); a route that takes the body
+/// as `Bytes` sets it with `DefaultBodyLimit::max(MAX_BODY_BYTES)`.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Header names, Svix first, Standard Webhooks second.
 const ID_HEADERS: [&str; 2] = ["svix-id", "webhook-id"];
@@ -84,6 +99,33 @@ pub enum WebhookError {
          endpoint's signing secret and that the raw, unmodified body is verified"
     )]
     NoMatchingSignature,
+    /// The `svix-signature` header has more than [`MAX_SIGNATURES`] entries.
+    #[error(
+        "the svix-signature header has {count} entries (at most 10 allowed): a flood, not \
+         Svix; Svix sends one signature per active signing secret"
+    )]
+    TooManySignatures {
+        /// How many space-separated entries the header has.
+        count: usize,
+    },
+    /// The `svix-signature` header is longer than [`MAX_SIGNATURE_HEADER_BYTES`].
+    #[error(
+        "the svix-signature header is {bytes} bytes long (at most 2048 allowed): a flood, \
+         not Svix"
+    )]
+    SignatureHeaderTooLong {
+        /// The header's length.
+        bytes: usize,
+    },
+    /// The body is larger than [`MAX_BODY_BYTES`] (a 413).
+    #[error(
+        "the webhook body is larger than {limit} bytes: Clerk's events are a few KiB, so \
+         this is not Clerk"
+    )]
+    BodyTooLarge {
+        /// The limit, [`MAX_BODY_BYTES`].
+        limit: usize,
+    },
     /// The signed body is not a Clerk event.
     #[error("the webhook body is not a Clerk event: {0}")]
     InvalidPayload(String),
@@ -93,10 +135,15 @@ pub enum WebhookError {
 }
 
 impl IntoResponse for WebhookError {
-    /// Every rejection is a 400 with the reason as plain text, never a 5xx.
+    /// Every rejection is a 4xx with the reason as plain text, never a 5xx: 413 for
+    /// [`WebhookError::BodyTooLarge`], 400 otherwise.
     fn into_response(self) -> Response {
         tracing::warn!(error = %self, "rejected Clerk webhook");
-        (StatusCode::BAD_REQUEST, self.to_string()).into_response()
+        let status = match self {
+            Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        (status, self.to_string()).into_response()
     }
 }
 
@@ -227,8 +274,17 @@ impl Webhook {
 
     /// The `v1,<base64>` signature of a message (for tests and local tooling).
     pub fn sign(&self, message_id: &str, timestamp: i64, body: &[u8]) -> String {
-        let tag = hmac::sign(&self.key, &signed_content(message_id, timestamp, body));
+        let tag = self.tag(message_id, timestamp, body);
         format!("v1,{}", STANDARD.encode(tag.as_ref()))
+    }
+
+    /// HMAC-SHA256 over `"{id}.{timestamp}.{body}"`, the bytes the sender signed (the body
+    /// is not copied).
+    fn tag(&self, message_id: &str, timestamp: i64, body: &[u8]) -> hmac::Tag {
+        let mut context = hmac::Context::with_key(&self.key);
+        context.update(format!("{message_id}.{timestamp}.").as_bytes());
+        context.update(body);
+        context.sign()
     }
 
     /// Verifies headers and raw body against the current time and parses the event.
@@ -256,6 +312,11 @@ impl Webhook {
     }
 
     /// Verifies as if the current time were `now` (Unix seconds).
+    ///
+    /// The cost is bounded whatever the request: a body above [`MAX_BODY_BYTES`], a
+    /// signature header above [`MAX_SIGNATURE_HEADER_BYTES`] or with more than
+    /// [`MAX_SIGNATURES`] entries is refused before any MAC; otherwise the expected tag is
+    /// computed once and every `v1,` candidate is compared with it in constant time.
     pub fn verify_at(
         &self,
         headers: &HeaderMap,
@@ -275,6 +336,21 @@ impl Webhook {
                 .collect();
             return Err(WebhookError::MissingHeaders(missing));
         };
+        if raw_body.len() > MAX_BODY_BYTES {
+            return Err(WebhookError::BodyTooLarge {
+                limit: MAX_BODY_BYTES,
+            });
+        }
+        if signatures.len() > MAX_SIGNATURE_HEADER_BYTES {
+            return Err(WebhookError::SignatureHeaderTooLong {
+                bytes: signatures.len(),
+            });
+        }
+        let entries = || signatures.split(' ').filter(|entry| !entry.is_empty());
+        let count = entries().count();
+        if count > MAX_SIGNATURES {
+            return Err(WebhookError::TooManySignatures { count });
+        }
         let timestamp: i64 = timestamp
             .parse()
             .map_err(|_| WebhookError::InvalidTimestamp)?;
@@ -282,13 +358,15 @@ impl Webhook {
         if skew_secs > TIMESTAMP_TOLERANCE_SECS {
             return Err(WebhookError::TimestampOutOfTolerance { skew_secs });
         }
-        let content = signed_content(id, timestamp, raw_body);
-        let matches = signatures
-            .split(' ')
+        let expected = self.tag(id, timestamp, raw_body);
+        // Every candidate is compared (no early exit), each in constant time.
+        let matches = entries()
             .filter_map(|entry| entry.strip_prefix("v1,"))
             .filter_map(|signature| STANDARD.decode(signature).ok())
-            .any(|signature| hmac::verify(&self.key, &content, &signature).is_ok());
-        if !matches {
+            .fold(0u8, |found, candidate| {
+                found | candidate.as_slice().ct_eq(expected.as_ref()).unwrap_u8()
+            });
+        if matches == 0 {
             return Err(WebhookError::NoMatchingSignature);
         }
         Ok(VerifiedWebhook {
@@ -316,23 +394,23 @@ where
 {
     type Rejection = WebhookError;
 
+    /// Reads at most [`MAX_BODY_BYTES`] of the body (above: [`WebhookError::BodyTooLarge`],
+    /// a 413), then verifies.
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let webhook = Webhook::from_ref(state);
-        let headers = request.headers().clone();
-        let body = Bytes::from_request(request, state)
+        let (parts, body) = request.into_parts();
+        let body = Limited::new(body, MAX_BODY_BYTES)
+            .collect()
             .await
-            .map_err(|rejection| WebhookError::UnreadableBody(rejection.body_text()))?;
-        webhook.verify_message(&headers, &body)
+            .map_err(|error| match error.downcast_ref::<LengthLimitError>() {
+                Some(_) => WebhookError::BodyTooLarge {
+                    limit: MAX_BODY_BYTES,
+                },
+                None => WebhookError::UnreadableBody(error.to_string()),
+            })?
+            .to_bytes();
+        webhook.verify_message(&parts.headers, &body)
     }
-}
-
-/// `"{id}.{timestamp}.{body}"`, the bytes the sender signed.
-fn signed_content(message_id: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
-    let prefix = format!("{message_id}.{timestamp}.");
-    let mut content = Vec::with_capacity(prefix.len() + body.len());
-    content.extend_from_slice(prefix.as_bytes());
-    content.extend_from_slice(body);
-    content
 }
 
 /// The first non-empty value among the given header names.

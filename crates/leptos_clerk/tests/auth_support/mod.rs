@@ -87,6 +87,8 @@ pub enum Mode {
     Slow = 3,
     TooMany = 4,
     Malformed = 5,
+    /// Key B only: key A was rotated out.
+    KeyB = 6,
 }
 
 #[derive(Default)]
@@ -131,6 +133,7 @@ async fn jwks(State(bapi): State<Arc<FakeBapi>>, headers: HeaderMap) -> Response
             Json(json!({"keys": [key(JWK_A)]})).into_response()
         }
         4 => (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "10")], "{}").into_response(),
+        6 => Json(json!({"keys": [key(JWK_B)]})).into_response(),
         _ => (
             StatusCode::OK,
             [("content-type", "application/json")],

@@ -80,6 +80,16 @@ impl Default for AppOptions {
     }
 }
 
+impl AppOptions {
+    /// The defaults with `scopes` requested (with `openid` for an ID token).
+    pub fn with_scopes(scopes: &'static str) -> Self {
+        Self {
+            scopes: Some(scopes),
+            ..Self::default()
+        }
+    }
+}
+
 /// The running app.
 pub struct TestApp {
     pub base: String,

@@ -46,6 +46,8 @@ pub enum IdTokenMode {
     Expired,
     /// HS256 with the client secret (must be refused).
     Hs256,
+    /// No ID token in the token response although `openid` was granted.
+    Missing,
 }
 
 /// Knobs a test turns before driving the flow.
@@ -328,7 +330,7 @@ fn issue_tokens(
         "scope": grant.scope,
         "clerk_instance": "ins_test",
     });
-    if grant.scope.split(' ').any(|s| s == "openid") {
+    if grant.scope.split(' ').any(|s| s == "openid") && behaviour.id_token != IdTokenMode::Missing {
         let issuer = state.issuer.lock().unwrap().clone();
         body["id_token"] = Value::from(id_token(&behaviour, &issuer, &grant.nonce));
     }

@@ -12,9 +12,10 @@ use super::{BackendApi, BackendApiError};
 
 /// The body of `GET /v1/clients/handshake_payload`.
 #[derive(Deserialize)]
-struct HandshakePayload {
+pub(crate) struct HandshakePayload {
+    /// The `Set-Cookie` directives.
     #[serde(default)]
-    directives: Vec<String>,
+    pub(crate) directives: Vec<String>,
 }
 
 fn jwks_request() -> ApiRequest {

@@ -26,7 +26,7 @@
 //! same client for the JWKS and the handshake payload, but in a single attempt, so that a page
 //! request never waits for backoff.
 
-mod auth_endpoints;
+pub(crate) mod auth_endpoints;
 mod client;
 mod config;
 mod error;
