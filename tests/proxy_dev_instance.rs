@@ -22,12 +22,15 @@ async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
     let app_addr = app_listener.local_addr().unwrap();
     let origin = format!("http://{app_addr}");
 
-    // The external instance, at the root of its own port.
+    // The external instance, at the root of its own port (bound first: like the
+    // `clerk-dev-instance` binary, it answers only requests whose Host is that address).
     let dir = tempfile::tempdir().unwrap();
-    let instance =
-        DevInstance::open(DevInstanceConfig::new(dir.path(), vec![origin.clone()])).unwrap();
     let instance_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let instance_url = format!("http://{}", instance_listener.local_addr().unwrap());
+    let instance_addr = instance_listener.local_addr().unwrap();
+    let instance_url = format!("http://{instance_addr}");
+    let mut instance_config = DevInstanceConfig::new(dir.path(), vec![origin.clone()]);
+    instance_config.bind_addr = Some(instance_addr);
+    let instance = DevInstance::open(instance_config).unwrap();
     let instance_router = instance.router();
     tokio::spawn(async move { axum::serve(instance_listener, instance_router).await });
 
