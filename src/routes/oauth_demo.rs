@@ -21,8 +21,6 @@ pub struct AppUser {
 
 /// Where the sign-in starts for this page.
 const LOGIN_HREF: &str = "/auth/clerk/login?successRedirect=%2Foauth-demo";
-/// Error text when the app has no OAuth strategy (no dev instance, no `CLERK_OAUTH_CLIENT_ID`).
-const NOT_CONFIGURED: &str = "OAuth is not configured";
 
 /// The loader: the signed-in [`AppUser`]; on the server a signed-out visitor is redirected to
 /// the login route.
@@ -38,7 +36,9 @@ pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
             })
         }
         Err(OAuthRejection::Unauthenticated) => Err(AppError::SignedOut { sign_in_url: None }),
-        Err(OAuthRejection::LayerMissing) => Err(AppError::NotConfigured(NOT_CONFIGURED.into())),
+        Err(OAuthRejection::LayerMissing) => Err(AppError::NotConfigured(
+            "OAuth is not configured: set CLERK_OAUTH_CLIENT_ID".into(),
+        )),
         Err(other) => {
             tracing::error!("{other}");
             Err(AppError::Server(other.to_string()))
