@@ -86,7 +86,8 @@ impl From<&str> for When {
 /// counts as signed out, and role, permission, feature, plan and check conditions render
 /// nothing.
 ///
-/// This hides UI only: protect the data itself on the server.
+/// This hides UI only: protect the data itself on the server. Import it by name
+/// (`use leptos_clerk::Show;`) so that it wins over the glob-imported `leptos::prelude::Show`.
 #[component]
 pub fn Show(
     /// The condition: `"signed-in"`, `"signed-out"`, or a [`When`].

@@ -228,6 +228,10 @@ mod tests {
         }));
         assert!(a.has(Check::Role("admin")) && a.has(Check::Role("org:admin")));
         assert!(!a.has(Check::Role("member")));
+        // The browser snapshot carries the features and plans for `<Show when=Feature/Plan>`.
+        let snapshot = a.snapshot();
+        assert!(snapshot.has_feature("o:reports") && snapshot.has_feature("beta"));
+        assert!(snapshot.has_plan("pro") && !snapshot.has_plan("o:pro"));
         assert!(a.has(Check::Permission("org:reports:read")));
         assert!(!a.has(Check::Permission("org:reports:manage")));
         assert!(a.has(Check::Feature("reports")) && a.has(Check::Feature("o:reports")));
