@@ -32,6 +32,14 @@ pub enum AppError {
     ServerFn(#[from] ServerFnErrorErr),
 }
 
+impl AppError {
+    /// [`AppError::Server`] for `error`, logged on the server (the browser sees its text).
+    pub fn server(error: impl std::fmt::Display) -> Self {
+        tracing::error!("{error}");
+        AppError::Server(error.to_string())
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

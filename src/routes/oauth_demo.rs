@@ -39,10 +39,7 @@ pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
         Err(OAuthRejection::LayerMissing) => Err(AppError::NotConfigured(
             "OAuth is not configured: set CLERK_OAUTH_CLIENT_ID".into(),
         )),
-        Err(other) => {
-            tracing::error!("{other}");
-            Err(AppError::Server(other.to_string()))
-        }
+        Err(other) => Err(AppError::server(other)),
     }
 }
 

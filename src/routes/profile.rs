@@ -40,10 +40,11 @@ pub async fn load_profile() -> Result<Profile, AppError> {
     use leptos_clerk::server::backend_api::BackendApi;
     let auth = crate::server::require_user()?;
     let api = expect_context::<BackendApi>();
-    let user = api.users().get(auth.user_id()).await.map_err(|e| {
-        tracing::error!("{e}");
-        AppError::Server(e.to_string())
-    })?;
+    let user = api
+        .users()
+        .get(auth.user_id())
+        .await
+        .map_err(AppError::server)?;
     Ok(user.into())
 }
 
@@ -70,10 +71,7 @@ pub async fn update_profile(first_name: String, last_name: String) -> Result<Pro
         .users()
         .update(auth.user_id(), &update)
         .await
-        .map_err(|e| {
-            tracing::error!("{e}");
-            AppError::Server(e.to_string())
-        })?;
+        .map_err(AppError::server)?;
     Ok(user.into())
 }
 

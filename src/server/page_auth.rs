@@ -50,10 +50,7 @@ pub fn require_user() -> Result<SignedIn, AppError> {
             })
         }
         Err(AuthError::Unauthenticated) => Err(unauthenticated()),
-        Err(e) => {
-            tracing::error!("{e}");
-            Err(AppError::Server(e.to_string()))
-        }
+        Err(e) => Err(AppError::server(e)),
     }
 }
 
