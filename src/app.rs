@@ -6,9 +6,8 @@ use crate::routes::{
     SignUpPage,
 };
 use leptos::prelude::*;
-use leptos_clerk::{
-    ClerkProvider, ClerkScripts, SignInButton, SignUpButton, SignedIn, SignedOut, UserButton,
-};
+// `Show` named: it wins over `leptos::prelude::Show`.
+use leptos_clerk::{ClerkProvider, ClerkScripts, Show, SignInButton, SignUpButton, UserButton};
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
@@ -82,13 +81,12 @@ fn Header() -> impl IntoView {
             <nav>
                 <a href="/client">"Client state"</a>
                 <a href="/profile">"Profile"</a>
-                <SignedOut>
-                    <SignInButton class="secondary"/>
-                    <SignUpButton/>
-                </SignedOut>
-                <SignedIn>
+                <Show
+                    when="signed-in"
+                    fallback=|| view! { <SignInButton class="secondary"/> <SignUpButton/> }
+                >
                     <UserButton/>
-                </SignedIn>
+                </Show>
             </nav>
         </header>
     }

@@ -4,10 +4,13 @@
 //! The Clerk integration lives in the `leptos_clerk` crate (`crates/leptos_clerk`).
 
 pub mod app;
+pub mod error;
 pub mod routes;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+
+pub use error::AppError;
 
 /// Entry point of the WASM bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -1,7 +1,8 @@
 //! `/` — the landing page.
 
 use leptos::prelude::*;
-use leptos_clerk::{use_user, SignedIn, SignedOut};
+// `Show` named: it wins over `leptos::prelude::Show`.
+use leptos_clerk::{use_user, Show};
 
 /// The home page: says whether you are signed in, plus a small interactive element that proves
 /// the page hydrated.
@@ -19,12 +20,18 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <h1>"Welcome to the Leptos + Clerk starter"</h1>
-        <SignedOut>
-            <p id="auth-status">"You are signed out. Sign in or sign up with the buttons above."</p>
-        </SignedOut>
-        <SignedIn>
+        <Show
+            when="signed-in"
+            fallback=|| {
+                view! {
+                    <p id="auth-status">
+                        "You are signed out. Sign in or sign up with the buttons above."
+                    </p>
+                }
+            }
+        >
             <p id="auth-status">"You are signed in. " {greeting}</p>
-        </SignedIn>
+        </Show>
         <button id="counter" on:click=move |_| *count.write() += 1>
             "Clicked " {count} " times"
         </button>

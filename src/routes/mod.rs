@@ -14,10 +14,6 @@ pub use home::HomePage;
 pub use not_found::NotFound;
 pub use oauth_demo::{AppUser, OAuthDemoPage};
 pub use profile::ProfilePage;
-pub use protected::ProtectedPage;
+pub use protected::{ProtectedPage, ProtectedUserId};
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
-
-/// The error text protected server functions return when nobody is signed in (see
-/// `server::require_user`); pages then render `<RedirectToSignIn/>`.
-pub const SIGNED_OUT_TEXT: &str = "signed out";

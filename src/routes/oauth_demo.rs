@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::AppError;
+
 /// The app's user as kept in its OAuth session cookie (what the verify hook in
 /// `server/oauth.rs` returns).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,28 +21,25 @@ pub struct AppUser {
 
 /// Where the sign-in starts for this page.
 const LOGIN_HREF: &str = "/auth/clerk/login?successRedirect=%2Foauth-demo";
-/// Error text when the app has no OAuth strategy (no dev instance, no `CLERK_OAUTH_CLIENT_ID`).
-const NOT_CONFIGURED: &str = "OAuth is not configured";
 
 /// The loader: the signed-in [`AppUser`]; on the server a signed-out visitor is redirected to
 /// the login route.
 #[server]
-pub async fn oauth_demo_user() -> Result<AppUser, ServerFnError> {
+pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
     use leptos_clerk::oauth::{require_oauth_user, OAuthRejection};
     match require_oauth_user::<AppUser>() {
         Ok(user) => Ok(user),
         Err(OAuthRejection::SignInRequired { login_url }) => {
             leptos_axum::redirect(&login_url);
-            Err(ServerFnError::new(crate::routes::SIGNED_OUT_TEXT))
+            Err(AppError::SignedOut {
+                sign_in_url: Some(login_url),
+            })
         }
-        Err(OAuthRejection::Unauthenticated) => {
-            Err(ServerFnError::new(crate::routes::SIGNED_OUT_TEXT))
-        }
-        Err(OAuthRejection::LayerMissing) => Err(ServerFnError::new(NOT_CONFIGURED)),
-        Err(other) => {
-            tracing::error!("{other}");
-            Err(ServerFnError::new(other.to_string()))
-        }
+        Err(OAuthRejection::Unauthenticated) => Err(AppError::SignedOut { sign_in_url: None }),
+        Err(OAuthRejection::LayerMissing) => Err(AppError::NotConfigured(
+            "OAuth is not configured: set CLERK_OAUTH_CLIENT_ID".into(),
+        )),
+        Err(other) => Err(AppError::server(other)),
     }
 }
 
@@ -55,11 +54,11 @@ pub fn OAuthDemoPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || user.get().map(|result| match result {
                 Ok(user) => profile(user).into_any(),
-                Err(e) if e.to_string().contains(crate::routes::SIGNED_OUT_TEXT) => view! {
+                Err(AppError::SignedOut { .. }) => view! {
                     <p><a id="oauth-login" href=LOGIN_HREF rel="external">"Sign in with Clerk"</a></p>
                 }
                 .into_any(),
-                Err(e) if e.to_string().contains(NOT_CONFIGURED) => view! {
+                Err(AppError::NotConfigured(_)) => view! {
                     <p id="oauth-off">
                         "OAuth is off: set CLERK_OAUTH_CLIENT_ID (see .env.example), or run without Clerk keys to use the local dev instance."
                     </p>

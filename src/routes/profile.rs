@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use leptos_clerk::{ClerkFetchClient, RedirectToSignIn};
 use serde::{Deserialize, Serialize};
 
+use crate::AppError;
+
 /// What the page shows of the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -34,31 +36,28 @@ impl From<leptos_clerk::server::backend_api::User> for Profile {
 
 /// The loader: the signed-in user, read through the Backend API.
 #[server(client = ClerkFetchClient)]
-pub async fn load_profile() -> Result<Profile, ServerFnError> {
+pub async fn load_profile() -> Result<Profile, AppError> {
     use leptos_clerk::server::backend_api::BackendApi;
     let auth = crate::server::require_user()?;
     let api = expect_context::<BackendApi>();
     let user = api
         .users()
-        .get(auth.user_id().unwrap_or_default())
+        .get(auth.user_id())
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(AppError::server)?;
     Ok(user.into())
 }
 
 /// The action: updates the signed-in user's first and last name.
 #[server(client = ClerkFetchClient)]
-pub async fn update_profile(
-    first_name: String,
-    last_name: String,
-) -> Result<Profile, ServerFnError> {
+pub async fn update_profile(first_name: String, last_name: String) -> Result<Profile, AppError> {
     use leptos_clerk::server::backend_api::{BackendApi, UpdateUser};
     /// Longest name the form accepts.
     const MAX_NAME_CHARS: usize = 100;
     let auth = crate::server::require_user()?;
     let (first_name, last_name) = (first_name.trim().to_owned(), last_name.trim().to_owned());
     if first_name.chars().count() > MAX_NAME_CHARS || last_name.chars().count() > MAX_NAME_CHARS {
-        return Err(ServerFnError::new(format!(
+        return Err(AppError::BadInput(format!(
             "names can be at most {MAX_NAME_CHARS} characters long"
         )));
     }
@@ -70,9 +69,9 @@ pub async fn update_profile(
     };
     let user = api
         .users()
-        .update(auth.user_id().unwrap_or_default(), &update)
+        .update(auth.user_id(), &update)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(AppError::server)?;
     Ok(user.into())
 }
 
@@ -92,7 +91,7 @@ pub fn ProfilePage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(profile) => view! { <ProfileForm profile update/> }.into_any(),
-                        Err(e) if e.to_string().contains(crate::routes::SIGNED_OUT_TEXT) => {
+                        Err(AppError::SignedOut { .. }) => {
                             view! { <RedirectToSignIn/> }.into_any()
                         }
                         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),

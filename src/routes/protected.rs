@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 use leptos_clerk::{ClerkFetchClient, RedirectToSignIn};
 
+use crate::AppError;
+
 /// The loader: the signed-in user's id (redirects to sign-in when signed out).
 #[server(client = ClerkFetchClient)]
-pub async fn protected_user_id() -> Result<String, ServerFnError> {
+pub async fn protected_user_id() -> Result<String, AppError> {
     let auth = crate::server::require_user()?;
-    Ok(auth.user_id().unwrap_or_default().to_owned())
+    Ok(auth.user_id().to_owned())
 }
 
 /// Shows the signed-in user's id. Mount with `ssr=SsrMode::Async`, so that the server can still
@@ -23,7 +25,7 @@ pub fn ProtectedPage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(id) => view! { <p id="protected-user">"Signed in as " {id}</p> }.into_any(),
-                        Err(e) if e.to_string().contains(crate::routes::SIGNED_OUT_TEXT) => {
+                        Err(AppError::SignedOut { .. }) => {
                             view! { <RedirectToSignIn/> }.into_any()
                         }
                         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),

@@ -71,12 +71,61 @@ pub struct AuthSnapshot {
     pub org_permissions: Vec<String>,
     /// The user's basic profile, when the server loaded it.
     pub user: Option<UserSnapshot>,
+    /// `fea`: the session token's scoped features (`o:reports,u:beta`), for `has({ feature })`.
+    #[serde(default)]
+    pub features: Option<String>,
+    /// `pla`: the session token's scoped plans (`u:pro`), for `has({ plan })`.
+    #[serde(default)]
+    pub plans: Option<String>,
 }
 
 impl AuthSnapshot {
     /// Whether the server saw a signed-in, active session.
     pub fn is_signed_in(&self) -> bool {
         self.user_id.is_some()
+    }
+
+    /// Clerk's `has({ feature })`: signed in and `feature` (`o:x`, `u:x` or a bare name) is in
+    /// the session's features.
+    pub fn has_feature(&self, feature: &str) -> bool {
+        self.is_signed_in() && has_scoped(self.features.as_deref(), feature)
+    }
+
+    /// Clerk's `has({ plan })`: signed in and `plan` is in the session's plans.
+    pub fn has_plan(&self, plan: &str) -> bool {
+        self.is_signed_in() && has_scoped(self.plans.as_deref(), plan)
+    }
+}
+
+/// Splits a scoped list (`o:a,u:b,ou:c`) into (org values, user values).
+pub fn split_by_scope(list: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let (mut org, mut user) = (Vec::new(), Vec::new());
+    for item in list.unwrap_or_default().split(',').map(str::trim) {
+        let Some((scope, value)) = item.split_once(':') else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        if scope.contains('o') {
+            org.push(value.to_owned());
+        }
+        if scope.contains('u') {
+            user.push(value.to_owned());
+        }
+    }
+    (org, user)
+}
+
+/// Clerk's `checkForFeatureOrPlan` on a scoped list: `o:x` / `u:x` look in one scope, a bare
+/// name in both; an unknown scope never matches.
+pub fn has_scoped(claim: Option<&str>, wanted: &str) -> bool {
+    let (org, user) = split_by_scope(claim);
+    match wanted.split_once(':') {
+        Some(("o" | "org", id)) => org.iter().any(|f| f == id),
+        Some(("u" | "user", id)) => user.iter().any(|f| f == id),
+        Some(_) => false,
+        None => org.iter().chain(&user).any(|f| f == wanted),
     }
 }
 

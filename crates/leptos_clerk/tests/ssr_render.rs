@@ -7,6 +7,8 @@
 use leptos::prelude::*;
 use leptos_clerk::state::{AuthSnapshot, ClerkState, ClerkUrls, UserSnapshot};
 use leptos_clerk::*;
+// Named, so that it wins over `leptos::prelude::Show` (both are glob imports above).
+use leptos_clerk::{Show, When};
 
 fn state(auth: AuthSnapshot) -> ClerkState {
     ClerkState {
@@ -314,4 +316,149 @@ fn a_rendered_page_can_be_dropped_on_another_thread() {
     })
     .join()
     .expect("cleaning up the page on another thread must not panic");
+}
+
+/// Every kind of `<Show when=…>`, each with a fallback.
+fn show_page() -> impl IntoView {
+    view! {
+        <ClerkProvider>
+            <Show when="signed-in" fallback=|| view! { <span id="in-no">"in: no"</span> }>
+                <span id="in-yes">"in: yes"</span>
+            </Show>
+            <Show when="signed-out" fallback=|| view! { <span id="out-no">"out: no"</span> }>
+                <span id="out-yes">"out: yes"</span>
+            </Show>
+            <Show
+                when=When::Role("admin".into())
+                fallback=|| view! { <span id="role-no">"role: no"</span> }
+            >
+                <span id="role-yes">"role: yes"</span>
+            </Show>
+            <Show
+                when=When::Permission("org:invoices:read".into())
+                fallback=|| view! { <span id="perm-no">"perm: no"</span> }
+            >
+                <span id="perm-yes">"perm: yes"</span>
+            </Show>
+            <Show
+                when=When::Feature("reports".into())
+                fallback=|| view! { <span id="feature-no">"feature: no"</span> }
+            >
+                <span id="feature-yes">"feature: yes"</span>
+            </Show>
+            <Show
+                when=When::Plan("u:pro".into())
+                fallback=|| view! { <span id="plan-no">"plan: no"</span> }
+            >
+                <span id="plan-yes">"plan: yes"</span>
+            </Show>
+            <Show
+                when=When::check(|auth| auth.org_slug.is_none())
+                fallback=|| view! { <span id="check-no">"check: no"</span> }
+            >
+                <span id="check-yes">"check: yes"</span>
+            </Show>
+        </ClerkProvider>
+    }
+}
+
+/// Which of `kinds` rendered their children (`yes`) or their fallback (`no`), in order.
+fn shown(html: &str, kinds: &[&str]) -> Vec<String> {
+    kinds
+        .iter()
+        .map(|kind| {
+            let yes = html.contains(&format!(r#"id="{kind}-yes""#));
+            let no = html.contains(&format!(r#"id="{kind}-no""#));
+            match (yes, no) {
+                (true, false) => format!("{kind}: yes"),
+                (false, true) => format!("{kind}: no"),
+                (false, false) => format!("{kind}: nothing"),
+                (true, true) => panic!("{kind}: both branches rendered: {html}"),
+            }
+        })
+        .collect()
+}
+
+const KINDS: [&str; 7] = ["in", "out", "role", "perm", "feature", "plan", "check"];
+
+#[test]
+fn show_renders_children_or_fallback_for_each_when_kind_signed_in_with_a_role() {
+    let mut auth = signed_in("org:admin");
+    auth.features = Some("o:reports,u:beta".into());
+    auth.plans = Some("u:pro".into());
+    let html = render(Some(state(auth)), show_page);
+    assert_eq!(
+        shown(&html, &KINDS),
+        [
+            "in: yes",
+            "out: no",
+            "role: yes",
+            "perm: yes",
+            "feature: yes",
+            "plan: yes",
+            "check: yes"
+        ]
+    );
+}
+
+#[test]
+fn show_renders_the_fallback_to_a_member_without_the_role_feature_or_plan() {
+    let mut auth = signed_in("org:member");
+    auth.org_permissions.clear();
+    auth.org_slug = Some("acme".into());
+    auth.features = Some("u:reports".into()); // a user feature: "reports" matches either scope
+    auth.plans = Some("o:pro".into()); // an org plan: "u:pro" does not match
+    let html = render(Some(state(auth)), show_page);
+    assert_eq!(
+        shown(&html, &KINDS),
+        [
+            "in: yes",
+            "out: no",
+            "role: no",
+            "perm: no",
+            "feature: yes",
+            "plan: no",
+            "check: no"
+        ]
+    );
+}
+
+#[test]
+fn show_renders_only_signed_out_children_and_fallbacks_when_signed_out() {
+    let html = render(Some(state(AuthSnapshot::default())), show_page);
+    assert_eq!(
+        shown(&html, &KINDS),
+        [
+            "in: no",
+            "out: yes",
+            "role: no",
+            "perm: no",
+            "feature: no",
+            "plan: no",
+            "check: no"
+        ]
+    );
+}
+
+#[test]
+fn show_without_server_state_counts_as_signed_out_and_waits_for_other_checks() {
+    let html = render(None, show_page);
+    assert_eq!(
+        shown(&html, &KINDS),
+        [
+            "in: no",
+            "out: yes",
+            "role: nothing",
+            "perm: nothing",
+            "feature: nothing",
+            "plan: nothing",
+            "check: nothing"
+        ]
+    );
+}
+
+#[test]
+#[should_panic(expected = "expected \"signed-in\" or \"signed-out\"")]
+fn show_refuses_an_unknown_when_text() {
+    let _ = When::from("signed-on");
 }

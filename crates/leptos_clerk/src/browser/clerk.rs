@@ -4,7 +4,7 @@ use js_sys::{Array, Function, Promise, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::bindings::{JsClerk, JsMembership, JsUser};
+use super::bindings::{JsClerk, JsMembership, JsSession, JsUser};
 use super::options::{self, Mountable, RedirectOptions};
 use super::ClerkJsError;
 use crate::state::{AuthSnapshot, UserSnapshot};
@@ -52,6 +52,8 @@ impl Clerk {
                 .unwrap_or_default(),
             org_id,
             user: Some(user_snapshot(&user)),
+            features: token_claim(&session, "fea"),
+            plans: token_claim(&session, "pla"),
         }
     }
 
@@ -255,4 +257,17 @@ pub(crate) fn call_error(call: &'static str, error: &JsValue) -> ClerkJsError {
         call,
         message: js_message(error),
     }
+}
+
+/// A string claim of the session's last token (`session.lastActiveToken.jwt.claims[name]`), as
+/// ClerkJS's own `has({ feature, plan })` reads it.
+fn token_claim(session: &JsSession, name: &str) -> Option<String> {
+    let mut value: JsValue = session.into();
+    for key in ["lastActiveToken", "jwt", "claims", name] {
+        value = js_sys::Reflect::get(&value, &JsValue::from_str(key)).ok()?;
+        if value.is_undefined() || value.is_null() {
+            return None;
+        }
+    }
+    value.as_string()
 }

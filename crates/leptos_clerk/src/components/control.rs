@@ -1,27 +1,134 @@
 //! Components that show their children depending on the auth state.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::hooks::{clerk_context, is_authorized, use_auth};
 use crate::state::AuthSnapshot;
 
-/// Renders its children only for a signed-in user.
-#[component]
-pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
-    let signed_in = use_auth().is_signed_in;
-    move || signed_in.get().then(|| children())
+/// What [`Show`] checks, like `@clerk/react` Core 3's `when` prop.
+#[derive(Clone)]
+pub enum When {
+    /// A user is signed in (`when="signed-in"`).
+    SignedIn,
+    /// Nobody is signed in (`when="signed-out"`).
+    SignedOut,
+    /// The user has this role in the active organization (`org:` prefix optional).
+    Role(String),
+    /// The user has this permission in the active organization (`org:` prefix optional).
+    Permission(String),
+    /// The session has this feature (`o:x`, `u:x` or a bare name).
+    Feature(String),
+    /// The session has this plan (`o:x`, `u:x` or a bare name).
+    Plan(String),
+    /// Any other check on the auth state, like `when={(has) => …}`; only called for a signed-in
+    /// user.
+    Check(Arc<dyn Fn(&AuthSnapshot) -> bool + Send + Sync>),
 }
 
-/// Renders its children only when no user is signed in.
+impl When {
+    /// A [`When::Check`] from a closure.
+    pub fn check(check: impl Fn(&AuthSnapshot) -> bool + Send + Sync + 'static) -> Self {
+        When::Check(Arc::new(check))
+    }
+
+    /// Whether `auth` passes this condition.
+    pub fn passes(&self, auth: &AuthSnapshot) -> bool {
+        match self {
+            When::SignedIn => auth.is_signed_in(),
+            When::SignedOut => !auth.is_signed_in(),
+            When::Role(role) => is_authorized(auth, Some(role), None),
+            When::Permission(permission) => is_authorized(auth, None, Some(permission)),
+            When::Feature(feature) => auth.has_feature(feature),
+            When::Plan(plan) => auth.has_plan(plan),
+            When::Check(check) => auth.is_signed_in() && check(auth),
+        }
+    }
+}
+
+impl std::fmt::Debug for When {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            When::SignedIn => f.write_str("SignedIn"),
+            When::SignedOut => f.write_str("SignedOut"),
+            When::Role(role) => f.debug_tuple("Role").field(role).finish(),
+            When::Permission(permission) => f.debug_tuple("Permission").field(permission).finish(),
+            When::Feature(feature) => f.debug_tuple("Feature").field(feature).finish(),
+            When::Plan(plan) => f.debug_tuple("Plan").field(plan).finish(),
+            When::Check(_) => f.write_str("Check(..)"),
+        }
+    }
+}
+
+impl From<&str> for When {
+    /// `"signed-in"` or `"signed-out"`, as in `<Show when="signed-in">`.
+    ///
+    /// # Panics
+    ///
+    /// On any other text: use `When::Role(…)`, `When::Permission(…)`, `When::Feature(…)`,
+    /// `When::Plan(…)` or `When::check(…)` for the other conditions.
+    fn from(when: &str) -> Self {
+        match when {
+            "signed-in" => When::SignedIn,
+            "signed-out" => When::SignedOut,
+            other => panic!(
+                "<Show when=\"{other}\">: expected \"signed-in\" or \"signed-out\"; use \
+                 When::Role/Permission/Feature/Plan/check for other conditions"
+            ),
+        }
+    }
+}
+
+/// Clerk Core 3's `<Show>`: renders its children when `when` passes, and `fallback` otherwise,
+/// from the auth state the server rendered with (no flash before ClerkJS loads), then from
+/// ClerkJS. While the auth state is unknown (no server state, ClerkJS not loaded yet) a user
+/// counts as signed out, and role, permission, feature, plan and check conditions render
+/// nothing.
+///
+/// This hides UI only: protect the data itself on the server. Import it by name
+/// (`use leptos_clerk::Show;`) so that it wins over the glob-imported `leptos::prelude::Show`.
+#[component]
+pub fn Show(
+    /// The condition: `"signed-in"`, `"signed-out"`, or a [`When`].
+    #[prop(into)]
+    when: When,
+    /// What is shown when `when` does not pass (nothing by default).
+    #[prop(optional, into)]
+    fallback: ViewFn,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let context = clerk_context("<Show>");
+    let is_loaded = use_auth().is_loaded;
+    // "signed-in"/"signed-out" answer from the state as known (signed out until known), as
+    // `<SignedIn>`/`<SignedOut>` always did; the other checks wait for a known state.
+    let needs_loaded = !matches!(when, When::SignedIn | When::SignedOut);
+    move || match (
+        is_loaded.get() || !needs_loaded,
+        context.auth.with(|auth| when.passes(auth)),
+    ) {
+        (false, _) => ().into_any(),
+        (true, true) => children().into_any(),
+        (true, false) => fallback.run(),
+    }
+}
+
+/// Renders its children only for a signed-in user: `<Show when="signed-in">`.
+#[component]
+pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    view! { <Show when=When::SignedIn children/> }
+}
+
+/// Renders its children only when no user is signed in: `<Show when="signed-out">`.
 #[component]
 pub fn SignedOut(children: ChildrenFn) -> impl IntoView {
-    let signed_in = use_auth().is_signed_in;
-    move || (!signed_in.get()).then(|| children())
+    view! { <Show when=When::SignedOut children/> }
 }
 
 /// Renders its children only for a signed-in user who passes every given
 /// check (`role`, `permission` in the active organization, `condition`), and
 /// `fallback` otherwise. Renders nothing while the auth state is unknown.
+/// A [`Show`] with a [`When::Check`] of all three.
 ///
 /// This hides UI only: protect the data itself on the server.
 #[component]
@@ -40,19 +147,11 @@ pub fn Protect(
     fallback: ViewFn,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let context = clerk_context("<Protect>");
-    let is_loaded = use_auth().is_loaded;
-    let allowed = move || {
-        context.auth.with(|auth| {
-            is_authorized(auth, role.as_deref(), permission.as_deref())
-                && condition.is_none_or(|condition| condition.run(auth.clone()))
-        })
-    };
-    move || match (is_loaded.get(), allowed()) {
-        (false, _) => ().into_any(),
-        (true, true) => children().into_any(),
-        (true, false) => fallback.run(),
-    }
+    let when = When::check(move |auth| {
+        is_authorized(auth, role.as_deref(), permission.as_deref())
+            && condition.is_none_or(|condition| condition.run(auth.clone()))
+    });
+    view! { <Show when fallback children/> }
 }
 
 /// Renders its children once ClerkJS has loaded (never on the server).

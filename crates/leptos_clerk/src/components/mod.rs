@@ -1,6 +1,7 @@
 //! Components in the shape of `@clerk/clerk-react`'s.
 //!
-//! * control: [`SignedIn`], [`SignedOut`], [`Protect`], [`ClerkLoaded`],
+//! * control: [`Show`] (Clerk Core 3), and [`SignedIn`], [`SignedOut`], [`Protect`] over it;
+//!   [`ClerkLoaded`],
 //!   [`ClerkLoading`], [`ClerkFailed`];
 //! * ClerkJS UI mounted into a placeholder `<div>`: [`SignIn`], [`SignUp`],
 //!   [`UserButton`], [`UserProfile`];
@@ -17,6 +18,8 @@ mod mounted;
 mod redirect;
 
 pub use buttons::{ButtonMode, SignInButton, SignOutButton, SignUpButton};
-pub use control::{ClerkFailed, ClerkLoaded, ClerkLoading, Protect, SignedIn, SignedOut};
+pub use control::{
+    ClerkFailed, ClerkLoaded, ClerkLoading, Protect, Show, SignedIn, SignedOut, When,
+};
 pub use mounted::{SignIn, SignUp, UserButton, UserProfile};
 pub use redirect::{RedirectToSignIn, RedirectToSignUp};

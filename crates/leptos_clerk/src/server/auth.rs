@@ -5,9 +5,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::backend_api::{BackendApi, BackendApiError};
-use super::claims::{prefix_with_org, split_by_scope, SessionClaims};
+use super::claims::{prefix_with_org, SessionClaims};
 use super::reasons::AuthReason;
-use crate::state::AuthSnapshot;
+use crate::state::{has_scoped, AuthSnapshot};
 
 /// An authorization check for [`Auth::has`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,19 +204,9 @@ impl Auth {
             org_slug: self.org_slug().map(str::to_owned),
             org_permissions: self.org_permissions().to_vec(),
             user: None,
+            features: self.claims.as_ref().and_then(|c| c.features.clone()),
+            plans: self.claims.as_ref().and_then(|c| c.plans.clone()),
         }
-    }
-}
-
-/// Clerk's `checkForFeatureOrPlan`: `o:x` / `u:x` look in one scope, a bare
-/// name in both; an unknown scope never matches.
-fn has_scoped(claim: Option<&str>, wanted: &str) -> bool {
-    let (org, user) = split_by_scope(claim);
-    match wanted.split_once(':') {
-        Some(("o" | "org", id)) => org.iter().any(|f| f == id),
-        Some(("u" | "user", id)) => user.iter().any(|f| f == id),
-        Some(_) => false,
-        None => org.iter().chain(&user).any(|f| f == wanted),
     }
 }
 
@@ -238,6 +228,10 @@ mod tests {
         }));
         assert!(a.has(Check::Role("admin")) && a.has(Check::Role("org:admin")));
         assert!(!a.has(Check::Role("member")));
+        // The browser snapshot carries the features and plans for `<Show when=Feature/Plan>`.
+        let snapshot = a.snapshot();
+        assert!(snapshot.has_feature("o:reports") && snapshot.has_feature("beta"));
+        assert!(snapshot.has_plan("pro") && !snapshot.has_plan("o:pro"));
         assert!(a.has(Check::Permission("org:reports:read")));
         assert!(!a.has(Check::Permission("org:reports:manage")));
         assert!(a.has(Check::Feature("reports")) && a.has(Check::Feature("o:reports")));

@@ -4,6 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
+pub use crate::state::split_by_scope;
 use crate::state::ClerkState;
 
 /// The active organization of a session.
@@ -204,26 +205,6 @@ pub fn decode_permissions(
         }
     }
     out
-}
-
-/// Splits a scoped list (`o:a,u:b,ou:c`) into (org values, user values).
-pub fn split_by_scope(list: Option<&str>) -> (Vec<String>, Vec<String>) {
-    let (mut org, mut user) = (Vec::new(), Vec::new());
-    for item in list.unwrap_or_default().split(',').map(str::trim) {
-        let Some((scope, value)) = item.split_once(':') else {
-            continue;
-        };
-        if value.is_empty() {
-            continue;
-        }
-        if scope.contains('o') {
-            org.push(value.to_owned());
-        }
-        if scope.contains('u') {
-            user.push(value.to_owned());
-        }
-    }
-    (org, user)
 }
 
 #[cfg(test)]
