@@ -43,7 +43,7 @@ web_cargo() {
 start_release_server() {
   local log="$1"; shift
   local bin="$CARGO_TARGET_DIR/release/leptos-clerk-starter"
-  [ -x "$bin" ] || die "$bin is missing: run 'cargo leptos build --release' first (scripts/test.sh does)"
+  [ -x "$bin" ] || die "$bin is missing: run 'cargo leptos build --release --precompress' first (scripts/test.sh does)"
   local port="${E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
   SERVER_DATA_DIR="$(mktemp -d)"
   env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=leptos-clerk-starter \

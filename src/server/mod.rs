@@ -9,6 +9,7 @@ mod page_auth;
 mod router;
 mod settings;
 mod shutdown;
+pub mod static_files;
 
 pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DEV_INSTANCE_PATH};
 pub use oauth::{dev_oauth_client, setup_oauth, AppOAuth, DEMO_CLIENT_ID};

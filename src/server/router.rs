@@ -4,6 +4,7 @@
 
 use super::api;
 use super::clerk::{ClerkSetup, DEV_INSTANCE_PATH};
+use super::static_files;
 use crate::app::{shell, App};
 use axum::routing::{get, post};
 use axum::Router;
@@ -31,7 +32,7 @@ pub fn build_router(leptos_options: LeptosOptions, clerk: ClerkSetup) -> Router 
             post(api::clerk_webhook).with_state(api::WebhookState::from_env()),
         )
         // Static files from the site root; anything else renders the app's 404 page.
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback_service(static_files::site_files(&leptos_options, shell))
         .with_state(leptos_options)
         // rootAuthLoader: every request above is authenticated once, before any handler runs.
         .layer(clerk.clerk.layer());
@@ -43,8 +44,10 @@ pub fn build_router(leptos_options: LeptosOptions, clerk: ClerkSetup) -> Router 
     };
     // The dev instance sits outside the Clerk layer: its handshake endpoint must never be
     // redirected to itself.
-    match clerk.dev_instance {
+    let app = match clerk.dev_instance {
         Some(dev) => app.nest(DEV_INSTANCE_PATH, dev.router()),
         None => app,
-    }
+    };
+    // Compression and the HTML Cache-Control apply to every response above.
+    static_files::compress_and_cache(app)
 }

@@ -22,6 +22,9 @@ pub enum SettingsError {
          watch`, or run the binary next to Leptos.toml"
     )]
     Leptos(String),
+    /// The content-hashed JS/WASM/CSS names could not be resolved.
+    #[error(transparent)]
+    HashedFiles(#[from] super::static_files::HashFileError),
 }
 
 /// Loads `.env` (cargo-leptos does not pass it on to the server) and the site options: from the
@@ -35,7 +38,7 @@ pub fn load_settings() -> Result<Settings, SettingsError> {
     let started_by_cargo_leptos = std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
     let file = (!started_by_cargo_leptos).then_some("Leptos.toml");
     let conf = get_configuration(file).map_err(|e| SettingsError::Leptos(e.to_string()))?;
-    Ok(Settings {
-        leptos_options: conf.leptos_options,
-    })
+    let mut leptos_options = conf.leptos_options;
+    super::static_files::resolve_hashed_files(&mut leptos_options)?;
+    Ok(Settings { leptos_options })
 }
