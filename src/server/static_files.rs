@@ -68,16 +68,17 @@ pub enum HashFileError {
 
 /// Makes `options` name the content-hashed JS/WASM/CSS of this build: checks that cargo-leptos'
 /// hash file (`hash.txt` next to the server binary) names files the site has, and points
-/// `options.hash_file` at it by absolute path. Under `cargo leptos watch` (which builds unhashed
-/// files) hashing is switched off.
+/// `options.hash_file` at it by absolute path.
 pub fn resolve_hashed_files(options: &mut LeptosOptions) -> Result<(), HashFileError> {
     if !options.hash_files {
         return Ok(());
     }
     if std::env::var_os("LEPTOS_WATCH").is_some() {
-        tracing::debug!("cargo leptos watch: the site's files are not content-hashed");
-        options.hash_files = false;
-        return Ok(());
+        // cargo-leptos hashes only the first build of a watch: later WASM would keep old names.
+        tracing::warn!(
+            "cargo leptos watch with hash-files on: live-reloaded JS/WASM/CSS keep the first \
+             build's names. Start it with scripts/dev.sh (LEPTOS_HASH_FILES=false)"
+        );
     }
     let path = hash_file_path(options);
     let text = match std::fs::read_to_string(&path) {

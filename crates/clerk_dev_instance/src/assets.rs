@@ -138,9 +138,11 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
         })
 }
 
-/// The compressed bundle files of this run, by path (each compressed by the first request).
-static ENCODED: LazyLock<Mutex<HashMap<PathBuf, Arc<OnceCell<Arc<Encoded>>>>>> =
-    LazyLock::new(Default::default);
+/// A bundle file, compressed by the first request for it.
+type Slot = Arc<OnceCell<Arc<Encoded>>>;
+
+/// The compressed bundle files of this run, by path.
+static ENCODED: LazyLock<Mutex<HashMap<PathBuf, Slot>>> = LazyLock::new(Default::default);
 
 /// `path` read and compressed, once per run. A path that cannot be read leaves nothing behind.
 async fn encoded(path: PathBuf) -> std::io::Result<Arc<Encoded>> {
