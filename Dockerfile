@@ -20,12 +20,12 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo leptos build --release --bin-features ssr \
+    cargo leptos build --release --precompress --bin-features ssr \
  && mkdir -p /out \
- && cp target/release/leptos-clerk-starter /out/ \
+ && cp target/release/leptos-clerk-starter target/release/hash.txt /out/ \
  && cp -r target/site /out/site
 
-# Runtime stage: the binary, the site folder and Leptos.toml; a non-root user.
+# Runtime stage: the binary and its hash.txt, the site folder and Leptos.toml; a non-root user.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
@@ -33,6 +33,8 @@ RUN apt-get update \
  && useradd --system --uid 10001 --home-dir /app app
 WORKDIR /app
 COPY --from=builder /out/leptos-clerk-starter /app/leptos-clerk-starter
+# The content-hashed asset names; the server reads it next to its binary and refuses to start without it.
+COPY --from=builder /out/hash.txt /app/hash.txt
 COPY --from=builder /out/site /app/site
 COPY Leptos.toml /app/Leptos.toml
 # LEPTOS_* override Leptos.toml: listen on every interface, serve the copied site folder.

@@ -6,4 +6,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WITH_BROWSER="${WITH_BROWSER:-0}" bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 say "cargo leptos watch (first build takes a few minutes; then open http://127.0.0.1:3000)"
-web_cargo leptos watch "$@"
+# No content-hashed file names while developing: `cargo leptos watch` hashes only its first build,
+# so a live-reloaded WASM would keep the first build's name (hash-files is for release builds).
+LEPTOS_HASH_FILES=false web_cargo leptos watch "$@"

@@ -19,7 +19,7 @@ phase "clippy (ssr)" cargo clippy --workspace --all-targets --features "$SERVER_
 phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
 phase "production build (no dev instance)" bash "$ROOT/scripts/check-production.sh"
-phase "release build (cargo leptos)" web_cargo leptos build --release
+phase "release build (cargo leptos)" web_cargo leptos build --release --precompress
 phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"
 phase_summary
 say "all tests passed in $(( $(date +%s) - START )) s"

@@ -8,7 +8,7 @@ use crate::routes::{
 use leptos::prelude::*;
 // `Show` named: it wins over `leptos::prelude::Show`.
 use leptos_clerk::{ClerkProvider, ClerkScripts, Show, SignInButton, SignUpButton, UserButton};
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -27,6 +27,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The request's auth state as JSON, then @clerk/ui and ClerkJS (deferred).
                 <ClerkScripts/>
                 <AutoReload options=options.clone()/>
+                // The stylesheet under its content-hashed name (hash-files); id="leptos" lets
+                // cargo-leptos hot-reload it.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -43,8 +46,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        // id="leptos" lets cargo-leptos hot-reload the stylesheet.
-        <Stylesheet id="leptos" href="/pkg/leptos-clerk-starter.css"/>
         <Title text="Leptos + Clerk starter"/>
         <Router>
             // Inside <Router>, so that ClerkJS navigates client-side.

@@ -18,4 +18,8 @@ pub use error::AppError;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // `<html data-hydrated>`: the page is interactive (scripts/size-report.sh times it).
+    if let Some(html) = leptos::prelude::document().document_element() {
+        let _ = html.set_attribute("data-hydrated", "");
+    }
 }

@@ -33,6 +33,7 @@ fn leptos_toml_matches_cargo_metadata() {
         "site-pkg-dir",
         "site-addr",
         "reload-port",
+        "hash-files",
     ] {
         assert!(
             runtime.contains_key(key),

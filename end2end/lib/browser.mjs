@@ -108,3 +108,22 @@ export async function clickUntilHydrated(page, selector, done, timeoutMs = 15000
   }
   throw new Error(`page never hydrated: clicking ${selector} had no effect for ${timeoutMs} ms`);
 }
+
+/**
+ * Fills ClerkJS's <SignIn/> on `page` (already on a sign-in page): the identifier and, if shown,
+ * the password on the first screen, else on the second one; then submits.
+ */
+export async function signIn(page, email, password, timeout = 20000) {
+  await page.waitForSelector('input[name=identifier]', { timeout });
+  await page.fill('input[name=identifier]', email);
+  const passwordField = page.locator('input[name=password]');
+  if (await passwordField.isVisible()) {
+    await passwordField.fill(password);
+    await page.click('.cl-formButtonPrimary');
+  } else {
+    await page.click('.cl-formButtonPrimary');
+    await page.waitForSelector('input[name=password]', { state: 'visible', timeout });
+    await page.fill('input[name=password]', password);
+    await page.click('.cl-formButtonPrimary');
+  }
+}

@@ -5,7 +5,7 @@
 // starts from the auth state the previous one left.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, clickUntilHydrated } from '../lib/browser.mjs';
+import { BASE_URL, launch, clickUntilHydrated, signIn } from '../lib/browser.mjs';
 
 const HOST = new URL(BASE_URL).host;
 const EMAIL = `e2e-${Date.now()}@example.com`;
@@ -77,21 +77,8 @@ async function codeFromDevPage(email) {
 
 const text = async (selector, p = page) => (await p.textContent(selector))?.trim();
 
-/** Fills ClerkJS's <SignIn/> (identifier and, if shown, password on the first screen). */
-async function submitSignIn(email, password) {
-  await page.waitForSelector('input[name=identifier]', { timeout: UI_TIMEOUT });
-  await page.fill('input[name=identifier]', email);
-  const passwordField = page.locator('input[name=password]');
-  if (await passwordField.isVisible()) {
-    await passwordField.fill(password);
-    await page.click('.cl-formButtonPrimary');
-  } else {
-    await page.click('.cl-formButtonPrimary');
-    await page.waitForSelector('input[name=password]', { state: 'visible', timeout: UI_TIMEOUT });
-    await page.fill('input[name=password]', password);
-    await page.click('.cl-formButtonPrimary');
-  }
-}
+/** Fills ClerkJS's <SignIn/> on the test's page (see `signIn` in lib/browser.mjs). */
+const submitSignIn = (email, password) => signIn(page, email, password, UI_TIMEOUT);
 
 /** The claims of a JWT (not verified here: the server verifies them). */
 const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url'));

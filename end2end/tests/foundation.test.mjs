@@ -13,12 +13,20 @@ after(async () => {
 
 test('home page is server-rendered, hydrates and reacts to clicks', async () => {
   const page = await browser.newPage();
+  const wasmResponse = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('.wasm'));
   const response = await page.goto(`${BASE_URL}/`);
   assert.equal(response.status(), 200);
   const html = await response.text();
   // Leptos marks the dynamic text node with `<!>` comments in SSR HTML.
   assert.match(html, /Clicked (?:<!>)?0(?:<!>)? times/, 'the counter is in the SSR HTML');
-  assert.match(html, /\/pkg\/leptos-clerk-starter\.wasm|\/pkg\/leptos-clerk-starter\.js/);
+  // Content-hashed names (hash-files): leptos-clerk-starter.<hash>.wasm / .js.
+  assert.match(html, /\/pkg\/leptos-clerk-starter\.[\w-]+\.wasm/);
+  assert.match(html, /\/pkg\/leptos-clerk-starter\.[\w-]+\.js/);
+  // The release build's precompressed twin, cached for good (src/server/static_files.rs).
+  const wasm = await (await wasmResponse).allHeaders();
+  assert.equal(wasm['content-encoding'], 'br', 'the wasm is served brotli-compressed');
+  assert.equal(wasm['cache-control'], 'public, max-age=31536000, immutable');
+  assert.match(response.headers()['cache-control'] ?? '', /no-cache/, 'HTML is revalidated');
 
   const ms = await clickUntilHydrated(page, '#counter', () =>
     document.querySelector('#counter').textContent.includes('Clicked 1 times'),

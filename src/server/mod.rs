@@ -10,6 +10,7 @@ mod page_auth;
 mod router;
 mod settings;
 mod shutdown;
+pub mod static_files;
 
 pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DevInstance, DEV_INSTANCE_PATH};
 pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};

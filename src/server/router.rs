@@ -6,6 +6,7 @@ use super::api;
 use super::clerk::{ClerkSetup, DEV_INSTANCE_PATH};
 use super::health::health_routes;
 use super::shutdown::Draining;
+use super::static_files;
 use crate::app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -50,7 +51,7 @@ pub fn build_router_with(
                 )),
         )
         // Static files from the site root; anything else renders the app's 404 page.
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback_service(static_files::site_files(&leptos_options, shell))
         .with_state(leptos_options)
         // rootAuthLoader: every request above is authenticated once, before any handler runs.
         .layer(clerk.clerk.layer());
@@ -66,7 +67,10 @@ pub fn build_router_with(
         Some(dev) => app.nest(DEV_INSTANCE_PATH, dev.router()),
         None => app,
     };
-    // Clerk's Frontend API proxy (real keys + CLERK_PROXY_URL), outside the Clerk layer too.
+    // Compression and the HTML Cache-Control apply to every response above.
+    let app = static_files::compress_and_cache(app);
+    // Clerk's Frontend API proxy (real keys + CLERK_PROXY_URL), outside the Clerk layer too, and
+    // outside compression: its bodies pass through as Clerk sent them.
     let app = match clerk.frontend_api_proxy {
         Some(proxy) => app.merge(proxy.router()),
         None => app,

@@ -29,6 +29,9 @@ pub enum SettingsError {
     /// A `SHUTDOWN_*` variable is malformed.
     #[error(transparent)]
     Drain(#[from] DrainSettingsError),
+    /// The content-hashed JS/WASM/CSS names could not be resolved.
+    #[error(transparent)]
+    HashedFiles(#[from] super::static_files::HashFileError),
 }
 
 /// Loads `.env` (cargo-leptos does not pass it on to the server) and the site options: from the
@@ -42,8 +45,10 @@ pub fn load_settings() -> Result<Settings, SettingsError> {
     let started_by_cargo_leptos = std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
     let file = (!started_by_cargo_leptos).then_some("Leptos.toml");
     let conf = get_configuration(file).map_err(|e| SettingsError::Leptos(e.to_string()))?;
+    let mut leptos_options = conf.leptos_options;
+    super::static_files::resolve_hashed_files(&mut leptos_options)?;
     Ok(Settings {
-        leptos_options: conf.leptos_options,
+        leptos_options,
         drain: DrainSettings::from_env()?,
     })
 }

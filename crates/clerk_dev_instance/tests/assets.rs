@@ -127,3 +127,69 @@ async fn the_dev_page_escapes_what_users_typed() {
     assert!(secret.starts_with("sk_test_"));
     assert!(html.contains(&format!("<code id=\"secret-key\">{secret}</code>")));
 }
+
+#[tokio::test]
+async fn bundles_are_compressed_by_accept_encoding_and_immutable() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let assets = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(assets.path().join("clerk-js/dist")).unwrap();
+    let js = "window.Clerk = { loaded: false };\n".repeat(500);
+    std::fs::write(assets.path().join("clerk-js/dist/clerk.browser.js"), &js).unwrap();
+    let root = assets.path().to_path_buf();
+    let app = start_with(dir.path(), move |mut c| {
+        c.assets_dir = Some(root);
+        c
+    })
+    .await;
+    let url = format!(
+        "{}/__clerk/npm/@clerk/clerk-js@6.40.0/dist/clerk.browser.js",
+        app.base
+    );
+    let client = reqwest::Client::new();
+    let get = |accept: &'static str| {
+        let request = client.get(&url);
+        let request = match accept {
+            "" => request,
+            accept => request.header("accept-encoding", accept),
+        };
+        async move { request.send().await.unwrap() }
+    };
+    for (accept, encoding) in [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("gzip;q=1.0, br;q=0", Some("gzip")),
+        ("", None),
+        ("identity", None),
+    ] {
+        let response = get(accept).await;
+        assert_eq!(response.status(), 200, "{accept}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(headers["vary"], "accept-encoding");
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let body = response.bytes().await.unwrap();
+        let mut decoded = String::new();
+        match encoding {
+            Some("br") => brotli::Decompressor::new(&body[..], 4096)
+                .read_to_string(&mut decoded)
+                .unwrap(),
+            Some(_) => flate2::read::GzDecoder::new(&body[..])
+                .read_to_string(&mut decoded)
+                .unwrap(),
+            None => std::io::Cursor::new(&body[..])
+                .read_to_string(&mut decoded)
+                .unwrap(),
+        };
+        assert_eq!(decoded, js, "{accept}");
+        if encoding.is_some() {
+            assert!(body.len() < js.len() / 10, "{accept}: {} bytes", body.len());
+        }
+    }
+}
