@@ -174,6 +174,8 @@ async fn the_binary_drains_on_sigterm_and_exits_0() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_leptos-clerk-starter"))
         .env_clear()
         .env("LEPTOS_SITE_ADDR", addr.to_string())
+        // A debug binary has no hash.txt beside it (Leptos.toml turns hash-files on).
+        .env("LEPTOS_HASH_FILES", "false")
         .env("CLERK_PUBLISHABLE_KEY", PK_TEST)
         .env("CLERK_SECRET_KEY", SECRET)
         .env("CLERK_JWT_KEY", PUBLIC_A)
