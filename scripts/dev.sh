@@ -8,4 +8,6 @@ cd "$ROOT"
 say "cargo leptos watch (first build takes a few minutes; then open http://127.0.0.1:3000)"
 # No content-hashed file names while developing: `cargo leptos watch` hashes only its first build,
 # so a live-reloaded WASM would keep the first build's name (hash-files is for release builds).
-LEPTOS_HASH_FILES=false web_cargo leptos watch "$@"
+# The server with the local Clerk dev instance (used when no Clerk keys are set); release builds
+# leave it out (Cargo.toml: bin-features).
+LEPTOS_HASH_FILES=false web_cargo leptos watch --bin-features ssr,dev-instance "$@"

@@ -36,35 +36,92 @@ web_cargo() {
   RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" cargo "$@"
 }
 
-# start_release_server LOG [VAR=value...]: starts the release server on a free loopback port
-# against a fresh local Clerk dev instance (empty Clerk keys win over any in .env), waits until it
-# answers and sets SERVER (its pid), SERVER_URL and SERVER_DATA_DIR; stop it with stop_server.
-# The release binary refuses the dev instance unless told (CLERK_DEV_INSTANCE_ALLOW_RELEASE=1).
-start_release_server() {
-  local log="$1"; shift
-  local bin="$CARGO_TARGET_DIR/release/leptos-clerk-starter"
-  [ -x "$bin" ] || die "$bin is missing: run 'cargo leptos build --release --precompress' first (scripts/test.sh does)"
-  local port="${E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
-  SERVER_DATA_DIR="$(mktemp -d)"
-  env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=leptos-clerk-starter \
-    LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD RUST_LOG="${RUST_LOG:-info}" \
-    CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY= \
-    CLERK_DEV_DATA_DIR="$SERVER_DATA_DIR" CLERK_DEV_ASSETS_DIR="$ROOT/.clerk-dev/assets" \
-    CLERK_DEV_INSTANCE_ALLOW_RELEASE=1 CLERK_DEV_TOKEN_LIFETIME_SECS="${CLERK_DEV_TOKEN_LIFETIME_SECS:-60}" \
-    "$@" "$bin" > "$log" 2>&1 &
-  SERVER=$!
-  SERVER_URL="http://127.0.0.1:$port"
-  for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null "$SERVER_URL/" 2>/dev/null && break
-    kill -0 $SERVER 2>/dev/null || { cat "$log"; die "the server exited during start-up"; }
-    sleep 0.1
-  done
-  echo "    server on $SERVER_URL (log: $log)"
+# The release build in its production configuration: what `cargo leptos build --release` makes
+# without the local Clerk dev instance. scripts/test.sh, e2e.sh, size-report.sh and
+# scale-test.sh all build and test this one.
+RELEASE_BUILD=(leptos build --release --precompress --bin-features ssr)
+
+# free_port: prints a free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# stop_server: stops what start_release_server started.
+# wait_for_url URL PID LOG: waits (10 s at most) until URL answers, failing if PID exits.
+wait_for_url() {
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || { cat "$3"; die "the process behind $1 exited during start-up"; }
+    sleep 0.1
+  done
+  cat "$3"; die "$1 did not answer within 10 s"
+}
+
+# start_clerk_instance LOG PUBLIC_ORIGINS [VAR=value...]: starts the standalone clerk-dev-instance
+# (debug build; `cargo build -p clerk_dev_instance --bin clerk-dev-instance`) as a PRODUCTION
+# Clerk instance (pk_live_ keys) on a free loopback port, for the app's public origins
+# (comma-separated), with the starter's OAuth application registered for their callbacks. Sets
+# INSTANCE (pid), CLERK_DEV_URL (its root URL), INSTANCE_DATA_DIR and INSTANCE_ENV (a file of the
+# CLERK_* variables it printed for the app).
+start_clerk_instance() {
+  local log="$1" origins="$2"; shift 2
+  local bin="$CARGO_TARGET_DIR/debug/clerk-dev-instance"
+  [ -x "$bin" ] || die "$bin is missing: run 'cargo build -p clerk_dev_instance --bin clerk-dev-instance'"
+  local port; port="$(free_port)"
+  local callbacks; callbacks="$(echo "$origins" | tr ',' '\n' | sed 's|$|/auth/clerk/callback|' | paste -sd,)"
+  INSTANCE_DATA_DIR="$(mktemp -d)"
+  env CLERK_DEV_INSTANCE_ADDR="127.0.0.1:$port" CLERK_DEV_INSTANCE_ENVIRONMENT=production \
+    CLERK_DEV_APP_ORIGINS="$origins" CLERK_DEV_DATA_DIR="$INSTANCE_DATA_DIR" \
+    CLERK_DEV_ASSETS_DIR="$ROOT/.clerk-dev/assets" \
+    CLERK_DEV_OAUTH_CLIENT_ID=leptos-clerk-starter-demo CLERK_DEV_OAUTH_REDIRECT_URIS="$callbacks" \
+    CLERK_DEV_TOKEN_LIFETIME_SECS="${CLERK_DEV_TOKEN_LIFETIME_SECS:-60}" RUST_LOG="${RUST_LOG:-info}" \
+    "$@" "$bin" > "$log" 2>&1 &
+  INSTANCE=$!
+  CLERK_DEV_URL="http://127.0.0.1:$port"
+  wait_for_url "$CLERK_DEV_URL/v1/jwks" "$INSTANCE" "$log"
+  INSTANCE_ENV="$INSTANCE_DATA_DIR/app.env"
+  grep -E '^CLERK_[A-Z_]+=' "$log" > "$INSTANCE_ENV"
+  echo "    Clerk (dev instance, production keys) on $CLERK_DEV_URL (log: $log)"
+}
+
+# start_app LOG PORT PUBLIC_ORIGINS [VAR=value...]: starts the release server on 127.0.0.1:PORT in
+# its production configuration (pk_live_ keys and the Backend API of INSTANCE_ENV, the Frontend
+# API proxy at /__clerk, CLERK_AUTHORIZED_PARTIES = the public origins, "Sign in with Clerk"), waits
+# until it answers, sets APP_PID and appends it to APP_PIDS. SESSION_SECRET is shared by every app started.
+APP_PIDS=()
+start_app() {
+  local log="$1" port="$2" origins="$3"; shift 3
+  local bin="$CARGO_TARGET_DIR/release/leptos-clerk-starter"
+  [ -x "$bin" ] || die "$bin is missing: run 'cargo ${RELEASE_BUILD[*]}' first (scripts/test.sh does)"
+  [ -f "$INSTANCE_ENV" ] || die "start_clerk_instance first"
+  APP_SESSION_SECRET="${APP_SESSION_SECRET:-$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48)}"
+  # shellcheck disable=SC2046 # one NAME=value word per line of INSTANCE_ENV
+  env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+    LEPTOS_OUTPUT_NAME=leptos-clerk-starter LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true \
+    LEPTOS_ENV=PROD RUST_LOG="${RUST_LOG:-info}" \
+    $(cat "$INSTANCE_ENV") CLERK_AUTHORIZED_PARTIES="$origins" SESSION_SECRET="$APP_SESSION_SECRET" \
+    CLERK_OAUTH_SCOPES="openid profile email public_metadata" \
+    "$@" "$bin" > "$log" 2>&1 &
+  APP_PID=$!
+  APP_PIDS+=("$APP_PID")
+  wait_for_url "http://127.0.0.1:$port/healthz" "$APP_PID" "$log"
+}
+
+# start_release_server LOGDIR: the browser tests' stack — the Clerk instance and one app on free
+# loopback ports. Sets SERVER_URL (the app), CLERK_DEV_URL and SERVER_LOG; stop it with stop_server.
+start_release_server() {
+  local dir="$1"; mkdir -p "$dir"
+  local port; port="$(free_port)"
+  SERVER_URL="http://127.0.0.1:$port"
+  SERVER_LOG="$dir/app.log"
+  start_clerk_instance "$dir/clerk.log" "$SERVER_URL"
+  start_app "$SERVER_LOG" "$port" "$SERVER_URL"
+  echo "    app (release, production configuration) on $SERVER_URL (log: $SERVER_LOG)"
+}
+
+# stop_server: stops every app and the instance started above.
 stop_server() {
-  kill "$SERVER" 2>/dev/null || true
-  wait "$SERVER" 2>/dev/null || true
-  rm -rf "$SERVER_DATA_DIR"
+  local pid
+  for pid in "${APP_PIDS[@]}" ${INSTANCE:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${APP_PIDS[@]}" ${INSTANCE:-}; do wait "$pid" 2>/dev/null || true; done
+  [ -z "${INSTANCE_DATA_DIR:-}" ] || rm -rf "$INSTANCE_DATA_DIR"
 }

@@ -13,7 +13,8 @@ cd "$ROOT"
 
 if [ "${SIZE_REPORT_SKIP_BUILD:-}" != 1 ]; then
   say "release build"
-  web_cargo leptos build --release --precompress
+  web_cargo "${RELEASE_BUILD[@]}"
+  cargo build -q -p clerk_dev_instance --bin clerk-dev-instance
 fi
 bash crates/clerk_dev_instance/fetch-assets.sh "$ROOT/.clerk-dev/assets" >/dev/null
 [ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci)
@@ -47,10 +48,10 @@ JS
 )"
 
 say "Chromium: bytes on the wire and time to interactive"
-LOG="$LCS_CACHE_DIR/size-report-server.log"
 USER_CREDENTIALS="size-report@example.com:a-long-password-123"
 # Tokens outlive the run, so no page load needs a handshake redirect in the middle of a number.
-CLERK_DEV_TOKEN_LIFETIME_SECS=3600 start_release_server "$LOG" CLERK_DEV_DEMO_USER="$USER_CREDENTIALS"
+export CLERK_DEV_DEMO_USER="$USER_CREDENTIALS" CLERK_DEV_TOKEN_LIFETIME_SECS=3600
+start_release_server "$LCS_CACHE_DIR/size-report-logs"
 trap stop_server EXIT
 BROWSER_TABLES="$(cd end2end && BASE_URL="$SERVER_URL" SIZE_REPORT_USER="$USER_CREDENTIALS" node size-report.mjs)"
 

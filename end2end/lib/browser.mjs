@@ -9,6 +9,16 @@ import { join } from 'node:path';
 /** Base URL of the server under test (scripts/test.sh starts the release build). */
 export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
 
+/**
+ * Root URL of the local Clerk dev instance the app uses: embedded at `${BASE_URL}/__clerk`, or
+ * the standalone `clerk-dev-instance` (its dev page `/dev`, Backend API `/api`, OAuth endpoints
+ * `/oauth/*`) when the app runs in its production configuration (scripts/e2e.sh sets it).
+ */
+export const CLERK_DEV_URL = (process.env.CLERK_DEV_URL || `${BASE_URL}/__clerk`).replace(/\/$/, '');
+
+/** The path of `CLERK_DEV_URL` (`/__clerk`, or `` at the root of its own origin). */
+export const CLERK_DEV_PATH = new URL(CLERK_DEV_URL).pathname.replace(/\/$/, '');
+
 /** Chromium from the OS packages; Playwright's own browser download is never used. */
 const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
 

@@ -5,7 +5,7 @@
 // starts from the auth state the previous one left.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, clickUntilHydrated, signIn } from '../lib/browser.mjs';
+import { BASE_URL, CLERK_DEV_URL, CLERK_DEV_PATH, launch, clickUntilHydrated, signIn } from '../lib/browser.mjs';
 
 const HOST = new URL(BASE_URL).host;
 const EMAIL = `e2e-${Date.now()}@example.com`;
@@ -68,7 +68,7 @@ async function userButtonMounted(p = page) {
 
 /** The newest verification code the dev instance "mailed" to `email` (its /__clerk/dev page). */
 async function codeFromDevPage(email) {
-  const html = await (await fetch(`${BASE_URL}/__clerk/dev`)).text();
+  const html = await (await fetch(`${CLERK_DEV_URL}/dev`)).text();
   const marker = `<td class="email">${email}</td><td class="code">`;
   const at = html.indexOf(marker);
   assert.ok(at >= 0, `the dev page lists a code for ${email}`);
@@ -320,7 +320,7 @@ test('/profile signed out: the server redirects to sign-in, which returns to the
   assert.match(html, /id="profile-name"[^>]*>(?:<!---->)*Ada Lovelace</, 'the SSR HTML shows the new name');
   assert.match(html, /id="profile-email"[^>]*>(?:<!---->)*[^<]*@example\.com</);
   assert.equal(await text('#profile-name'), 'Ada Lovelace');
-  const dev = await (await fetch(`${BASE_URL}/__clerk/dev`)).text();
+  const dev = await (await fetch(`${CLERK_DEV_URL}/dev`)).text();
   assert.ok(dev.includes(`<tr><td>${EMAIL}</td><td>Ada Lovelace</td>`), 'the dev instance stored the name');
   assert.deepEqual(newProblems(), []);
 });

@@ -2,7 +2,7 @@
 // /auth/clerk/login → the instance's sign-in form → back on /oauth-demo; logout; tampering.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch } from '../lib/browser.mjs';
+import { BASE_URL, CLERK_DEV_URL, CLERK_DEV_PATH, launch } from '../lib/browser.mjs';
 
 const EMAIL = `oauth-e2e-${Date.now()}@example.com`;
 const PASSWORD = 'oauth-e2e-password-123';
@@ -11,10 +11,10 @@ let browser;
 before(async () => {
   browser = await launch();
   // Seed a user through the dev instance's Backend API, with the secret key its dev page shows.
-  const devPage = await (await fetch(`${BASE_URL}/__clerk/dev`)).text();
+  const devPage = await (await fetch(`${CLERK_DEV_URL}/dev`)).text();
   const secretKey = devPage.match(/<code id="secret-key">([^<]+)<\/code>/)?.[1];
   assert.ok(secretKey, 'the dev page shows the secret key');
-  const created = await fetch(`${BASE_URL}/__clerk/api/v1/users`, {
+  const created = await fetch(`${CLERK_DEV_URL}/api/v1/users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ email_address: [EMAIL], password: PASSWORD, first_name: 'Olga' }),
@@ -39,12 +39,12 @@ const clerkLoaded = (page) =>
 
 test('sign in with Clerk over OAuth, sign out, and a tampered cookie is refused', async () => {
   const page = await browser.newPage();
-  browser.expectStatus(401, '/__clerk/oauth/authorize');
+  browser.expectStatus(401, `${CLERK_DEV_PATH}/oauth/authorize`);
 
   const started = performance.now();
   const before = browser.requests.length;
   await page.goto(`${BASE_URL}/oauth-demo`);
-  await page.waitForURL(/\/__clerk\/oauth\/authorize\?/);
+  await page.waitForURL((url) => url.href.startsWith(`${CLERK_DEV_URL}/oauth/authorize?`));
   const authorizeUrl = new URL(page.url());
   assert.equal(authorizeUrl.searchParams.get('client_id'), 'leptos-clerk-starter-demo');
   assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
@@ -104,7 +104,7 @@ test('sign in with Clerk over OAuth, sign out, and a tampered cookie is refused'
   await page.waitForSelector('#oauth-email');
   assert.equal((await page.textContent('#oauth-email')).trim(), EMAIL);
   const second = browser.requests.slice(again);
-  assert.ok(!second.some((r) => r.method === 'POST' && path(r) === '/__clerk/oauth/authorize'));
+  assert.ok(!second.some((r) => r.method === 'POST' && r.url.startsWith(`${CLERK_DEV_URL}/oauth/authorize`)));
   console.log(
     `re-login with an instance session: ${second.length} requests in ${Math.round(performance.now() - startedAgain)} ms`,
   );

@@ -4,7 +4,7 @@
 // (The dev instance's own admin page, /__clerk/dev, shows the key on purpose and is left out.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, signIn } from '../lib/browser.mjs';
+import { BASE_URL, CLERK_DEV_URL, CLERK_DEV_PATH, launch, signIn } from '../lib/browser.mjs';
 
 const EMAIL = `secrets-${Date.now()}@example.com`;
 const PASSWORD = 'a-long-password-456';
@@ -18,10 +18,10 @@ let secretKey;
 const seen = [];
 
 before(async () => {
-  const devPage = await (await fetch(`${BASE_URL}/__clerk/dev`)).text();
+  const devPage = await (await fetch(`${CLERK_DEV_URL}/dev`)).text();
   secretKey = devPage.match(/<code id="secret-key">([^<]+)<\/code>/)?.[1];
   assert.ok(secretKey, 'the dev page shows the secret key');
-  const created = await fetch(`${BASE_URL}/__clerk/api/v1/users`, {
+  const created = await fetch(`${CLERK_DEV_URL}/api/v1/users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ email_address: [EMAIL], password: PASSWORD }),

@@ -24,7 +24,7 @@ const LOGIN_HREF: &str = "/auth/clerk/login?successRedirect=%2Foauth-demo";
 
 /// The loader: the signed-in [`AppUser`]; on the server a signed-out visitor is redirected to
 /// the login route.
-#[server]
+#[server(endpoint = "oauth_demo_user")]
 pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
     use leptos_clerk::oauth::{require_oauth_user, OAuthRejection};
     match require_oauth_user::<AppUser>() {

@@ -35,7 +35,7 @@ impl From<leptos_clerk::server::backend_api::User> for Profile {
 }
 
 /// The loader: the signed-in user, read through the Backend API.
-#[server(client = ClerkFetchClient)]
+#[server(client = ClerkFetchClient, endpoint = "load_profile")]
 pub async fn load_profile() -> Result<Profile, AppError> {
     use leptos_clerk::server::backend_api::BackendApi;
     let auth = crate::server::require_user()?;
@@ -49,7 +49,7 @@ pub async fn load_profile() -> Result<Profile, AppError> {
 }
 
 /// The action: updates the signed-in user's first and last name.
-#[server(client = ClerkFetchClient)]
+#[server(client = ClerkFetchClient, endpoint = "update_profile")]
 pub async fn update_profile(first_name: String, last_name: String) -> Result<Profile, AppError> {
     use leptos_clerk::server::backend_api::{BackendApi, UpdateUser};
     /// Longest name the form accepts.

@@ -6,7 +6,7 @@ use leptos_clerk::{ClerkFetchClient, RedirectToSignIn};
 use crate::AppError;
 
 /// The loader: the signed-in user's id (redirects to sign-in when signed out).
-#[server(client = ClerkFetchClient)]
+#[server(client = ClerkFetchClient, endpoint = "protected_user_id")]
 pub async fn protected_user_id() -> Result<String, AppError> {
     let auth = crate::server::require_user()?;
     Ok(auth.user_id().to_owned())

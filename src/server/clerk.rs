@@ -68,7 +68,8 @@ pub enum ClerkSetupError {
     #[error(
         "CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set: set both (Clerk dashboard, API \
          keys page). This server was built without the local Clerk dev instance (cargo feature \
-         `dev-instance`, included by scripts/dev.sh and `cargo leptos watch`)"
+         `dev-instance`): for local development without keys run scripts/dev.sh, or \
+         `cargo leptos watch --bin-features ssr,dev-instance`"
     )]
     NoKeys,
     /// A `CLERK_OAUTH_*` or `SESSION_SECRET` variable is missing or invalid.

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::error::DevInstanceError;
+
 /// Everything [`crate::DevInstance::open`] needs to know.
 #[derive(Debug, Clone)]
 pub struct DevInstanceConfig {
@@ -36,6 +38,55 @@ pub struct DevInstanceConfig {
     pub allow_remote: bool,
     /// Bounds on what anonymous requests can make the instance store.
     pub limits: Limits,
+    /// Whether the instance plays a development (`pk_test_`) or a production (`pk_live_`)
+    /// Clerk instance. Development by default.
+    pub environment: InstanceEnvironment,
+}
+
+/// The kind of Clerk instance the dev instance plays.
+///
+/// A production instance hands out `pk_live_`/`sk_live_` keys and tells ClerkJS it is one, so an
+/// app can be tested in its production configuration (release build, Frontend API proxy,
+/// authorized parties) with the instance as its external Clerk (`clerk-dev-instance` with
+/// `CLERK_DEV_INSTANCE_ENVIRONMENT=production`). It is still an offline emulation for tests on
+/// this machine, never a Clerk to put in front of users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InstanceEnvironment {
+    /// `pk_test_` / `sk_test_` keys (the default).
+    #[default]
+    Development,
+    /// `pk_live_` / `sk_live_` keys.
+    Production,
+}
+
+impl InstanceEnvironment {
+    /// The value of `instance_environment_type` in the environment JSON ClerkJS reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Production => "production",
+        }
+    }
+
+    /// The prefix of the instance's keys: `test` or `live`.
+    pub(crate) fn key_kind(self) -> &'static str {
+        match self {
+            Self::Development => "test",
+            Self::Production => "live",
+        }
+    }
+}
+
+impl std::str::FromStr for InstanceEnvironment {
+    type Err = DevInstanceError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "development" => Ok(Self::Development),
+            "production" => Ok(Self::Production),
+            other => Err(DevInstanceError::UnknownEnvironment(other.to_owned())),
+        }
+    }
 }
 
 /// Bounds on what requests without a session can make the instance store, so that a script
@@ -106,6 +157,7 @@ impl DevInstanceConfig {
             bind_addr: None,
             allow_remote: false,
             limits: Limits::default(),
+            environment: InstanceEnvironment::Development,
         }
     }
 

@@ -60,6 +60,12 @@ pub enum DevInstanceError {
     /// A password could not be hashed.
     #[error("cannot hash the demo user's password: {0}")]
     PasswordHash(String),
+    /// `CLERK_DEV_INSTANCE_ENVIRONMENT` named neither kind of instance.
+    #[error(
+        "unknown instance environment {0:?} (CLERK_DEV_INSTANCE_ENVIRONMENT): use \"development\" (pk_test_ keys, the default) or \
+         \"production\" (pk_live_ keys)"
+    )]
+    UnknownEnvironment(String),
 }
 
 /// An error answer in Clerk's envelope: `{"errors":[{code,message,long_message,meta}]}`.

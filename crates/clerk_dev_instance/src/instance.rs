@@ -10,7 +10,7 @@ use axum::middleware;
 use axum::Router;
 use tower::ServiceBuilder;
 
-use crate::config::DevInstanceConfig;
+use crate::config::{DevInstanceConfig, InstanceEnvironment};
 use crate::error::DevInstanceError;
 use crate::keys::{SessionClaims, SigningKey};
 use crate::local_only::{check_host, AllowedHosts};
@@ -61,11 +61,17 @@ impl Instance {
         }
         let store = Store::open(&dir.join("instance.sqlite3"))?;
         let key = SigningKey::load_or_generate(dir)?;
-        let secret_key = match store.meta("secret_key")? {
+        // One secret key per kind of instance (`sk_test_…` / `sk_live_…`), kept across restarts.
+        let kind = config.environment.key_kind();
+        let meta_key = match config.environment {
+            InstanceEnvironment::Development => "secret_key".to_owned(),
+            InstanceEnvironment::Production => format!("secret_key_{kind}"),
+        };
+        let secret_key = match store.meta(&meta_key)? {
             Some(existing) => existing,
             None => {
-                let generated = format!("sk_test_{}", random_token(40));
-                store.set_meta("secret_key", &generated)?;
+                let generated = format!("sk_{kind}_{}", random_token(40));
+                store.set_meta(&meta_key, &generated)?;
                 generated
             }
         };

@@ -49,7 +49,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::{DevInstanceConfig, Limits, OAuthClient};
+pub use config::{DevInstanceConfig, InstanceEnvironment, Limits, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
 pub use local_only::{bind_guard, ALLOW_REMOTE_VAR};
 
@@ -57,6 +57,9 @@ use instance::Instance;
 
 /// Publishable key of every local dev instance: `pk_test_` + base64(`clerk.localhost$`).
 pub const PUBLISHABLE_KEY: &str = "pk_test_Y2xlcmsubG9jYWxob3N0JA";
+/// Publishable key of a dev instance playing a production instance
+/// ([`InstanceEnvironment::Production`]): `pk_live_` + base64(`clerk.localhost$`).
+pub const PUBLISHABLE_KEY_LIVE: &str = "pk_live_Y2xlcmsubG9jYWxob3N0JA";
 /// The `iss` claim of the instance's session tokens.
 pub const ISSUER: &str = "https://clerk.localhost";
 /// Name of the HttpOnly cookie identifying the browser's client at the instance.
@@ -116,12 +119,17 @@ impl DevInstance {
         })
     }
 
-    /// The publishable key ClerkJS must be given ([`PUBLISHABLE_KEY`]).
+    /// The publishable key ClerkJS must be given ([`PUBLISHABLE_KEY`], or
+    /// [`PUBLISHABLE_KEY_LIVE`] for a production instance).
     pub fn publishable_key(&self) -> &str {
-        PUBLISHABLE_KEY
+        match self.inner.config.environment {
+            InstanceEnvironment::Development => PUBLISHABLE_KEY,
+            InstanceEnvironment::Production => PUBLISHABLE_KEY_LIVE,
+        }
     }
 
-    /// The instance's secret key (`sk_test_…`), generated once and kept in the database. BAPI
+    /// The instance's secret key (`sk_test_…`, `sk_live_…` for a production instance),
+    /// generated once and kept in the database. BAPI
     /// calls must send it as `Authorization: Bearer <secret key>`.
     pub fn secret_key(&self) -> String {
         self.inner.secret_key.clone()

@@ -10,13 +10,23 @@
 //! Environment: `CLERK_DEV_INSTANCE_ADDR` (127.0.0.1:3100), `CLERK_DEV_APP_ORIGINS` (the app's
 //! origins, comma-separated; default http://127.0.0.1:3000,http://localhost:3000),
 //! `CLERK_DEV_DATA_DIR` (.clerk-dev/standalone), `CLERK_DEV_ASSETS_DIR` (.clerk-dev/assets),
-//! `CLERK_DEV_DEMO_USER` (email:password), `CLERK_DEV_INSTANCE_ALLOW_RELEASE=1` (release builds).
+//! `CLERK_DEV_DEMO_USER` (email:password), `CLERK_DEV_INSTANCE_ALLOW_RELEASE=1` (release builds),
+//! `CLERK_DEV_INSTANCE_ENVIRONMENT` (`development`, or `production` for `pk_live_` keys),
+//! `CLERK_DEV_TOKEN_LIFETIME_SECS` (60), and an OAuth application for "Sign in with Clerk":
+//! `CLERK_DEV_OAUTH_CLIENT_ID`, `CLERK_DEV_OAUTH_REDIRECT_URIS` (comma-separated) and optionally
+//! `CLERK_DEV_OAUTH_CLIENT_SECRET` (random when unset).
+//!
+//! On start it prints the app's variables as `NAME=value` lines (keys, Backend API URL, proxy,
+//! and the `CLERK_OAUTH_*` of the OAuth application), ready for an env file.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clerk_dev_instance::{DevInstance, DevInstanceConfig, DevInstanceError, ALLOW_REMOTE_VAR};
+use clerk_dev_instance::{
+    DevInstance, DevInstanceConfig, DevInstanceError, InstanceEnvironment, OAuthClient,
+    ALLOW_REMOTE_VAR,
+};
 use thiserror::Error;
 
 /// Why the process could not start; each message names the fix.
@@ -69,6 +79,36 @@ async fn run() -> Result<(), StartError> {
     // Loopback only, and only for this address's Host, unless explicitly opted in.
     config.bind_addr = Some(addr);
     config.allow_remote = env(ALLOW_REMOTE_VAR).as_deref() == Some("1");
+    if let Some(kind) = env("CLERK_DEV_INSTANCE_ENVIRONMENT") {
+        config.environment = kind.parse::<InstanceEnvironment>()?;
+    }
+    if let Some(secs) = env("CLERK_DEV_TOKEN_LIFETIME_SECS") {
+        let secs: u64 = secs.parse().map_err(|_| StartError::Invalid {
+            name: "CLERK_DEV_TOKEN_LIFETIME_SECS",
+            fix: "use a number of seconds, e.g. 60",
+        })?;
+        config.token_lifetime = std::time::Duration::from_secs(secs.max(1));
+    }
+    if let Some(client_id) = env("CLERK_DEV_OAUTH_CLIENT_ID") {
+        let redirect_uris: Vec<String> = env("CLERK_DEV_OAUTH_REDIRECT_URIS")
+            .unwrap_or_default()
+            .split(',')
+            .map(|uri| uri.trim().to_owned())
+            .filter(|uri| !uri.is_empty())
+            .collect();
+        if redirect_uris.is_empty() {
+            return Err(StartError::Invalid {
+                name: "CLERK_DEV_OAUTH_REDIRECT_URIS",
+                fix: "list the app's callback URLs, e.g. http://127.0.0.1:3000/auth/clerk/callback",
+            });
+        }
+        let mut client = OAuthClient::with_random_secret(client_id, redirect_uris);
+        if let Some(secret) = env("CLERK_DEV_OAUTH_CLIENT_SECRET") {
+            client.client_secret = secret;
+        }
+        config.oauth_clients.push(client);
+    }
+    let oauth_clients = config.oauth_clients.clone();
     if let Some(demo) = env("CLERK_DEV_DEMO_USER") {
         let (email, password) = demo.split_once(':').ok_or(StartError::Invalid {
             name: "CLERK_DEV_DEMO_USER",
@@ -87,6 +127,15 @@ async fn run() -> Result<(), StartError> {
         pk = instance.publishable_key(),
         sk = instance.secret_key(),
     );
+    for client in &oauth_clients {
+        println!(
+            "CLERK_OAUTH_DOMAIN=http://{addr}\nCLERK_OAUTH_CLIENT_ID={id}\n\
+             CLERK_OAUTH_CLIENT_SECRET={secret}\nCLERK_OAUTH_CALLBACK_URL={callback}",
+            id = client.client_id,
+            secret = client.client_secret,
+            callback = client.redirect_uris[0],
+        );
+    }
     axum::serve(listener, instance.router())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -8,6 +8,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::Shared;
+use crate::config::InstanceEnvironment;
 use crate::util::request_origin;
 
 fn attribute(enabled: bool, extra: Value) -> Value {
@@ -28,11 +29,11 @@ fn attribute(enabled: bool, extra: Value) -> Value {
     base
 }
 
-fn display_config(origin: &str) -> Value {
+fn display_config(origin: &str, environment: InstanceEnvironment) -> Value {
     json!({
         "object": "display_config",
         "id": "display_config_local",
-        "instance_environment_type": "development",
+        "instance_environment_type": environment.as_str(),
         "application_name": "Local Clerk dev instance",
         "theme": {
             "buttons": { "font_color": "#ffffff", "font_family": "", "font_weight": "" },
@@ -118,12 +119,12 @@ fn user_settings() -> Value {
 }
 
 /// The environment JSON for an app served at `origin`.
-pub(crate) fn environment_json(origin: &str) -> Value {
+pub(crate) fn environment_json(origin: &str, environment: InstanceEnvironment) -> Value {
     json!({
         "object": "environment", "id": "env_local",
         "maintenance_mode": false, "partitioned_cookies": false, "client_debug_mode": false,
         "auth_config": auth_config(),
-        "display_config": display_config(origin),
+        "display_config": display_config(origin, environment),
         "user_settings": user_settings(),
         "organization_settings": { "enabled": false, "max_allowed_memberships": 0,
             "force_organization_selection": false, "creator_role": "org:admin",
@@ -141,5 +142,5 @@ pub(crate) fn environment_json(origin: &str) -> Value {
 /// `GET /v1/environment` and the development "touch" `PATCH /v1/environment`.
 pub(crate) async fn get(State(state): State<Shared>, headers: HeaderMap) -> Json<Value> {
     let origin = request_origin(&headers, &state.config).unwrap_or(state.config.primary_origin());
-    Json(environment_json(origin))
+    Json(environment_json(origin, state.config.environment))
 }
