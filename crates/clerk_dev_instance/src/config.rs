@@ -36,6 +36,10 @@ pub struct DevInstanceConfig {
     pub allow_remote: bool,
     /// Bounds on what anonymous requests can make the instance store.
     pub limits: Limits,
+    /// Custom organization permissions (`org:<feature>:<permission>`) and the roles that have
+    /// them, on top of Clerk's system permissions of `org:admin` and `org:member`. Empty by
+    /// default.
+    pub org_permissions: Vec<crate::orgs::OrgPermission>,
 }
 
 /// Bounds on what requests without a session can make the instance store, so that a script
@@ -106,6 +110,7 @@ impl DevInstanceConfig {
             bind_addr: None,
             allow_remote: false,
             limits: Limits::default(),
+            org_permissions: Vec::new(),
         }
     }
 

@@ -1,6 +1,9 @@
 //! Backend API subset (`/api/v1/...`), authenticated with `Authorization: Bearer <secret key>`.
 
+mod orgs;
 mod users;
+
+pub(crate) use orgs::{page, Page};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,6 +26,7 @@ use crate::util::constant_time_eq;
 pub(crate) fn router(state: Arc<Instance>) -> Router<Shared> {
     Router::new()
         .merge(users::router())
+        .merge(orgs::router())
         .route("/v1/jwks", get(jwks))
         .route("/v1/clients/handshake_payload", get(handshake_payload))
         .fallback(|| async { ApiError::not_found("Endpoint") })
