@@ -3,8 +3,6 @@
 mod orgs;
 mod users;
 
-pub(crate) use orgs::{page, Page};
-
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -37,13 +37,13 @@ pub(crate) fn router() -> Router<Shared> {
 }
 
 /// `limit` (1..=500, default 10), `offset` and `query` of a list request.
-pub(crate) struct Page {
-    pub limit: i64,
-    pub offset: i64,
-    pub query: Option<String>,
+struct Page {
+    limit: i64,
+    offset: i64,
+    query: Option<String>,
 }
 
-pub(crate) fn page(raw: Option<String>) -> Result<Page, ApiError> {
+fn page(raw: Option<String>) -> Result<Page, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
         .map_err(|_| invalid("query", "Malformed query string."))?;
     let mut page = Page {
