@@ -2,7 +2,7 @@
 //! `routes/mod.rs` and add a `<Route>` below.
 
 use crate::routes::{
-    ClientPage, HomePage, NotFound, OAuthDemoPage, ProfilePage, ProtectedPage, SignInPage,
+    demo, ClientPage, HomePage, NotFound, OAuthDemoPage, ProfilePage, ProtectedPage, SignInPage,
     SignUpPage,
 };
 use leptos::prelude::*;
@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/protected") view=ProtectedPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/oauth-demo") view=OAuthDemoPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs") view=demo::OrgsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/settings") view=demo::OrgSettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             </ClerkProvider>
@@ -82,6 +84,7 @@ fn Header() -> impl IntoView {
             <nav>
                 <a href="/client">"Client state"</a>
                 <a href="/profile">"Profile"</a>
+                <a href="/orgs">"Organizations"</a>
                 <Show
                     when="signed-in"
                     fallback=|| view! { <SignInButton class="secondary"/> <SignUpButton/> }

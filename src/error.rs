@@ -18,6 +18,10 @@ pub enum AppError {
         /// (`None` for a server-function call: the page knows where it is).
         sign_in_url: Option<String>,
     },
+    /// Signed in, but not allowed: the active organization or the role in it is not the one
+    /// the page or call needs (answered with a 403); the text says what is missing.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// The feature the function needs is not configured; the text names the setting to add.
     #[error("{0}")]
     NotConfigured(String),

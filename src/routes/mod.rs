@@ -1,6 +1,7 @@
 //! One file per page. Each exports one component that `app.rs` mounts on a route.
 
 mod client;
+pub mod demo;
 mod home;
 mod not_found;
 mod oauth_demo;

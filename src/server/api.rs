@@ -16,6 +16,8 @@ pub async fn me(RequireAuth(auth): RequireAuth) -> Json<serde_json::Value> {
         "session_id": auth.session_id(),
         "org_id": auth.org_id(),
         "org_role": auth.org_role(),
+        "org_slug": auth.org_slug(),
+        "org_permissions": auth.org_permissions(),
         "is_authenticated": auth.is_authenticated(),
     }))
 }

@@ -17,7 +17,9 @@ pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};
 #[cfg(feature = "dev-instance")]
 pub use oauth::dev_oauth_client;
 pub use oauth::{setup_oauth, AppOAuth, OAuthClient, DEMO_CLIENT_ID};
-pub use page_auth::{require_user, SignedIn};
+pub use page_auth::{
+    require_org_permission, require_org_role, require_org_role_in, require_user, SignedIn,
+};
 pub use router::{build_router, build_router_with};
 pub use settings::{load_settings, Settings, SettingsError};
 pub use shutdown::{

@@ -2,7 +2,7 @@
 
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
-use leptos_clerk::server::{require_auth, Auth, AuthError};
+use leptos_clerk::server::{require_auth, Auth, AuthError, Check};
 
 use crate::AppError;
 
@@ -60,4 +60,61 @@ fn unauthenticated() -> AppError {
         response.set_status(axum::http::StatusCode::UNAUTHORIZED);
     }
     AppError::SignedOut { sign_in_url: None }
+}
+
+/// Like [`require_user`], and the user's role in the active organization must be `role`
+/// (`org:admin`, or `admin`): a signed-in user without it gets [`AppError::Forbidden`] with a
+/// 403 (the page renders its 403 view; a server-function call answers 403 with the error as
+/// JSON). Signed out: a redirect to sign-in (page) or a 401 (call), as [`require_user`].
+pub fn require_org_role(role: &str) -> Result<SignedIn, AppError> {
+    require_org(Check::Role(role), None)
+}
+
+/// Like [`require_org_role`] for a permission of the active organization
+/// (`org:invoices:read`). Clerk's session tokens carry custom permissions only: check system
+/// permissions (`org:sys_…`) by role.
+pub fn require_org_permission(permission: &str) -> Result<SignedIn, AppError> {
+    require_org(Check::Permission(permission), None)
+}
+
+/// Like [`require_org_role`], and the active organization must be the one whose slug is
+/// `slug` (e.g. the `:slug` of `/orgs/:slug/settings`): pages for one organization do not
+/// answer for another one that happens to be active.
+pub fn require_org_role_in(slug: &str, role: &str) -> Result<SignedIn, AppError> {
+    require_org(Check::Role(role), Some(slug))
+}
+
+fn require_org(check: Check<'_>, slug: Option<&str>) -> Result<SignedIn, AppError> {
+    let user = require_user()?;
+    let auth = user.auth();
+    if let Some(slug) = slug {
+        if auth.org_slug() != Some(slug) {
+            return Err(forbidden(format!(
+                "the organization \"{slug}\" is not your active organization: switch to it first"
+            )));
+        }
+    }
+    if !auth.has(check) {
+        let needed = match check {
+            Check::Role(role) => format!("the role {role}"),
+            Check::Permission(permission) => format!("the permission {permission}"),
+            Check::Feature(feature) => format!("the feature {feature}"),
+            Check::Plan(plan) => format!("the plan {plan}"),
+        };
+        let wanted = match auth.org_slug() {
+            Some(active) => format!("{needed} in the organization \"{active}\""),
+            None => format!("{needed} in an active organization"),
+        };
+        tracing::debug!(user = user.user_id(), "refused: needs {wanted}");
+        return Err(forbidden(format!("this needs {wanted}")));
+    }
+    Ok(user)
+}
+
+/// [`AppError::Forbidden`] with the response status set to 403.
+fn forbidden(reason: String) -> AppError {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::FORBIDDEN);
+    }
+    AppError::Forbidden(reason)
 }

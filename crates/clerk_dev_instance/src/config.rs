@@ -38,6 +38,10 @@ pub struct DevInstanceConfig {
     pub allow_remote: bool,
     /// Bounds on what anonymous requests can make the instance store.
     pub limits: Limits,
+    /// Custom organization permissions (`org:<feature>:<permission>`) and the roles that have
+    /// them, on top of Clerk's system permissions of `org:admin` and `org:member`. Empty by
+    /// default.
+    pub org_permissions: Vec<crate::orgs::OrgPermission>,
     /// Whether the instance plays a development (`pk_test_`) or a production (`pk_live_`)
     /// Clerk instance. Development by default.
     pub environment: InstanceEnvironment,
@@ -157,6 +161,7 @@ impl DevInstanceConfig {
             bind_addr: None,
             allow_remote: false,
             limits: Limits::default(),
+            org_permissions: Vec::new(),
             environment: InstanceEnvironment::Development,
         }
     }

@@ -18,7 +18,7 @@ use crate::passwords::{self, Passwords};
 use crate::store::{NewUser, SessionRecord, Store};
 use crate::throttle::{Locked, PasswordThrottle};
 use crate::util::{now_secs, random_token};
-use crate::{assets, bapi, dev_page, fapi, oauth, ISSUER};
+use crate::{assets, bapi, dev_page, fapi, oauth, orgs, ISSUER};
 
 /// Handshake payloads waiting to be collected, by nonce.
 pub(crate) type NonceMap = HashMap<String, (Vec<String>, Instant)>;
@@ -128,13 +128,38 @@ impl Instance {
         Ok(right)
     }
 
-    /// Mints an RS256 session token for an active session. `azp` is the app origin the request
-    /// came from, when known.
+    /// Mints an RS256 session token for an active session, for the session's active
+    /// organization. `azp` is the app origin the request came from, when known.
     pub(crate) fn mint_token(
         &self,
         session: &SessionRecord,
         azp: Option<&str>,
-    ) -> Result<String, jsonwebtoken::errors::Error> {
+    ) -> Result<String, MintError> {
+        let org = self.store.session_org(&session.id)?;
+        self.mint_token_for(session, azp, org.as_deref())
+    }
+
+    /// Like [`Self::mint_token`] for organization `org_id` (`None`: the personal account).
+    /// The `o` claim is left out when the user is not a member of that organization.
+    pub(crate) fn mint_token_for(
+        &self,
+        session: &SessionRecord,
+        azp: Option<&str>,
+        org_id: Option<&str>,
+    ) -> Result<String, MintError> {
+        let (o, fea) = match org_id {
+            Some(org_id) => match (
+                self.store.org(org_id)?,
+                self.store.membership(org_id, &session.user_id)?,
+            ) {
+                (Some(org), Some(membership)) => {
+                    let (o, fea) = orgs::org_claims(&self.config, &org, &membership);
+                    (Some(o), fea)
+                }
+                _ => (None, None),
+            },
+            None => (None, None),
+        };
         let iat = now_secs();
         let claims = SessionClaims {
             sub: &session.user_id,
@@ -147,9 +172,22 @@ impl Instance {
             v: 2,
             sts: "active",
             fva: [0, -1],
+            o,
+            fea,
         };
-        self.key.sign(&claims)
+        Ok(self.key.sign(&claims)?)
     }
+}
+
+/// Why a session token could not be minted.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum MintError {
+    /// The active organization could not be read.
+    #[error("reading the active organization: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// Signing failed.
+    #[error("signing: {0}")]
+    Sign(#[from] jsonwebtoken::errors::Error),
 }
 
 /// ClerkJS tunnels PATCH/DELETE as `POST ...?_method=PATCH`; route them as the real method.

@@ -38,6 +38,12 @@ pub(crate) struct SessionClaims<'a> {
     pub v: u8,
     pub sts: &'a str,
     pub fva: [i64; 2],
+    /// The active organization (`{id, slg, rol, per?, fpm?}`), absent for the personal account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub o: Option<serde_json::Value>,
+    /// Scoped features (`o:<feature>,…`) the `fpm` bitmasks refer to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fea: Option<String>,
 }
 
 impl SigningKey {

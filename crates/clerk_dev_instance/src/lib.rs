@@ -38,6 +38,9 @@ mod instance;
 mod keys;
 mod local_only;
 mod oauth;
+mod org_ops;
+mod org_views;
+mod orgs;
 mod passwords;
 mod store;
 mod throttle;
@@ -52,6 +55,7 @@ use axum::Router;
 pub use config::{DevInstanceConfig, InstanceEnvironment, Limits, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
 pub use local_only::{bind_guard, ALLOW_REMOTE_VAR};
+pub use orgs::OrgPermission;
 
 use instance::Instance;
 

@@ -67,7 +67,7 @@ pub(crate) fn user_json(user: &UserRecord) -> Value {
         "lockout_expires_in_seconds": null,
         "verification_attempts_remaining": null,
         "delete_self_enabled": true,
-        "create_organization_enabled": false,
+        "create_organization_enabled": true,
         "create_organizations_limit": null,
         "last_active_at": user.last_sign_in_at,
         "mfa_enabled_at": null,

@@ -312,7 +312,7 @@ async fn environment_offers_only_password_and_email_code() {
         assert_eq!(attributes[off]["enabled"], false, "{off}");
     }
     assert_eq!(env["user_settings"]["social"], serde_json::json!({}));
-    assert_eq!(env["organization_settings"]["enabled"], false);
+    assert_eq!(env["organization_settings"]["enabled"], true);
     assert_eq!(env["display_config"]["captcha_public_key"], Value::Null);
     assert_eq!(
         env["display_config"]["sign_in_url"],

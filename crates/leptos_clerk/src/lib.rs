@@ -17,13 +17,17 @@ pub mod browser;
 pub mod components;
 pub mod head;
 pub mod hooks;
+pub mod org_hooks;
 pub mod provider;
 pub mod state;
 
-pub use browser::{Clerk, ClerkFetchClient, ClerkJsError, RedirectOptions};
+pub use browser::{Clerk, ClerkFetchClient, ClerkJsError, OrganizationProps, RedirectOptions};
 pub use components::*;
 pub use head::ClerkScripts;
 pub use hooks::{use_auth, use_clerk, use_session, use_user, UseAuth, UseSession, UseUser};
+pub use org_hooks::{
+    use_organization, use_organization_list, UseOrganization, UseOrganizationList,
+};
 pub use provider::{ClerkContext, ClerkProvider};
 
 #[cfg(feature = "ssr")]

@@ -47,7 +47,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use leptos::prelude::*;
 
 use crate::browser::{Clerk, ClerkJsError};
-use crate::state::{AuthSnapshot, ClerkState};
+use crate::state::{AuthSnapshot, ClerkState, OrganizationsSnapshot};
 
 /// Where the ClerkJS handle is stored. In the browser it wraps a JS object, so it stays on its
 /// thread (`LocalStorage`). On the server it is never set, and a page's reactive owner may be
@@ -66,6 +66,8 @@ pub struct ClerkContext {
     pub(crate) config: StoredValue<ClerkState>,
     pub(crate) has_ssr_state: bool,
     pub(crate) auth: RwSignal<AuthSnapshot>,
+    /// The user's organizations as ClerkJS reports them; `None` until it has loaded.
+    pub(crate) organizations: RwSignal<Option<OrganizationsSnapshot>>,
     pub(crate) clerk: RwSignal<Option<Clerk>, ClerkStorage>,
     pub(crate) load_error: RwSignal<Option<ClerkJsError>>,
 }
@@ -76,6 +78,7 @@ impl ClerkContext {
     pub(crate) fn new(state: ClerkState, has_ssr_state: bool) -> Self {
         Self {
             auth: RwSignal::new(state.auth.clone()),
+            organizations: RwSignal::new(None),
             config: StoredValue::new(state),
             has_ssr_state,
             clerk: RwSignal::new_with_storage(None),
@@ -105,6 +108,14 @@ impl ClerkContext {
         let snapshot = clerk.auth_snapshot();
         if self.auth.try_with_untracked(|auth| *auth != snapshot) == Some(true) {
             self.auth.set(snapshot);
+        }
+        let organizations = Some(clerk.organizations());
+        if self
+            .organizations
+            .try_with_untracked(|current| *current != organizations)
+            == Some(true)
+        {
+            self.organizations.set(organizations);
         }
     }
 }

@@ -149,3 +149,48 @@ pub struct UserSnapshot {
     /// Unsafe metadata (readable and writable by the browser).
     pub unsafe_metadata: serde_json::Value,
 }
+
+/// An organization as the browser sees it (`Clerk.organization`, `membership.organization`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationSnapshot {
+    /// `org_…` id.
+    pub id: String,
+    /// Display name (unknown until ClerkJS has loaded: the session token carries no name).
+    pub name: Option<String>,
+    /// Slug.
+    pub slug: Option<String>,
+    /// Logo URL.
+    pub image_url: Option<String>,
+    /// Number of members, when ClerkJS knows it.
+    pub members_count: Option<u64>,
+}
+
+/// One of the signed-in user's organization memberships.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipSnapshot {
+    /// The organization.
+    pub organization: OrganizationSnapshot,
+    /// The user's role in it (`org:admin`).
+    pub role: Option<String>,
+    /// The role's permissions (ClerkJS lists system permissions too).
+    pub permissions: Vec<String>,
+}
+
+/// The signed-in user's organizations, as ClerkJS reports them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationsSnapshot {
+    /// Id of the active organization (`None`: the personal account).
+    pub active: Option<String>,
+    /// Every membership of the user (`user.organizationMemberships`).
+    pub memberships: Vec<MembershipSnapshot>,
+}
+
+impl OrganizationsSnapshot {
+    /// The membership in the active organization.
+    pub fn active_membership(&self) -> Option<&MembershipSnapshot> {
+        let active = self.active.as_deref()?;
+        self.memberships
+            .iter()
+            .find(|membership| membership.organization.id == active)
+    }
+}

@@ -1,5 +1,6 @@
 //! Backend API subset (`/api/v1/...`), authenticated with `Authorization: Bearer <secret key>`.
 
+mod orgs;
 mod users;
 
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ use crate::util::constant_time_eq;
 pub(crate) fn router(state: Arc<Instance>) -> Router<Shared> {
     Router::new()
         .merge(users::router())
+        .merge(orgs::router())
         .route("/v1/jwks", get(jwks))
         .route("/v1/clients/handshake_payload", get(handshake_payload))
         .fallback(|| async { ApiError::not_found("Endpoint") })

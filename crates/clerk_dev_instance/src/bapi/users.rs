@@ -21,12 +21,12 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/v1/users/{id}/metadata", patch(merge_metadata))
 }
 
-fn invalid(param: &'static str, message: &str) -> ApiError {
+pub(super) fn invalid(param: &'static str, message: &str) -> ApiError {
     ApiError::form("form_param_format_invalid", param, message)
 }
 
 /// Parses a JSON object body.
-fn object_body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn object_body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
     if bytes.is_empty() {
         return Ok(Map::new());
     }
@@ -41,7 +41,10 @@ fn object_body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-fn string_field(body: &Map<String, Value>, key: &'static str) -> Result<Option<String>, ApiError> {
+pub(super) fn string_field(
+    body: &Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<String>, ApiError> {
     match body.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -49,7 +52,10 @@ fn string_field(body: &Map<String, Value>, key: &'static str) -> Result<Option<S
     }
 }
 
-fn object_field(body: &Map<String, Value>, key: &'static str) -> Result<Option<Value>, ApiError> {
+pub(super) fn object_field(
+    body: &Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<Value>, ApiError> {
     match body.get(key) {
         None => Ok(None),
         Some(value @ Value::Object(_)) => Ok(Some(value.clone())),

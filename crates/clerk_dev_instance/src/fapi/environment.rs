@@ -1,6 +1,7 @@
 //! `GET|PATCH /v1/environment`: the instance configuration ClerkJS renders its UI from.
-//! Only email + password sign-in and email-code sign-up are on; OAuth, MFA, passkeys,
-//! organizations, billing, captcha and waitlist are off so the UI offers nothing we do not serve.
+//! Email + password sign-in, email-code sign-up and organizations (without domains, logos or
+//! membership requests) are on; OAuth, MFA, passkeys, billing, captcha and waitlist are off so
+//! the UI offers nothing we do not serve.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -104,7 +105,7 @@ fn user_settings() -> Value {
             "block_disposable_email_domains": { "enabled": false },
             "ignore_dots_for_gmail_addresses": { "enabled": false } },
         "username_settings": { "min_length": 4, "max_length": 64 },
-        "actions": { "delete_self": true, "create_organization": false,
+        "actions": { "delete_self": true, "create_organization": true,
             "create_organizations_limit": null },
         "attack_protection": { "user_lockout": { "enabled": false }, "pii": { "enabled": false },
             "email_link": { "require_same_client": false } },
@@ -126,11 +127,11 @@ pub(crate) fn environment_json(origin: &str, environment: InstanceEnvironment) -
         "auth_config": auth_config(),
         "display_config": display_config(origin, environment),
         "user_settings": user_settings(),
-        "organization_settings": { "enabled": false, "max_allowed_memberships": 0,
+        "organization_settings": { "enabled": true, "max_allowed_memberships": 0,
             "force_organization_selection": false, "creator_role": "org:admin",
-            "actions": { "admin_delete": false },
+            "actions": { "admin_delete": true },
             "domains": { "enabled": false, "enrollment_modes": [], "default_role": null },
-            "slug": { "disabled": true } },
+            "slug": { "disabled": false } },
         "commerce_settings": { "billing": { "stripe_publishable_key": null,
             "organization": { "enabled": false, "has_paid_plans": false },
             "user": { "enabled": false, "has_paid_plans": false } } },

@@ -14,7 +14,6 @@ use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
 use crate::store::SessionRecord;
 use crate::throttle::Locked;
-use crate::views;
 
 type SessionQuery = Query<HashMap<String, String>>;
 
@@ -37,7 +36,7 @@ async fn show(
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
     let (_, user) = ctx.session(&state, session_param(&q))?;
-    ctx.respond(&state, views::user_json(&user))
+    ctx.respond(&state, super::user_json(&state, &user)?)
 }
 
 /// `PATCH /v1/me`: first/last name and unsafe metadata (JSON object, replaced).
@@ -63,7 +62,7 @@ async fn update(
         user.unsafe_metadata = parse_metadata(metadata)?;
     }
     state.store.save_user(&mut user)?;
-    ctx.respond(&state, views::user_json(&user))
+    ctx.respond(&state, super::user_json(&state, &user)?)
 }
 
 /// `POST /v1/me/change_password` with `current_password`, `new_password` and optionally
@@ -102,7 +101,7 @@ async fn change_password(
             }
         }
     }
-    ctx.respond(&state, views::user_json(&user))
+    ctx.respond(&state, super::user_json(&state, &user)?)
 }
 
 /// `DELETE /v1/me`: deletes the account (allowed: `delete_self` is on) and its sessions.

@@ -7,6 +7,7 @@ mod client;
 mod environment;
 pub(crate) mod handshake;
 mod me;
+mod orgs;
 mod sessions;
 mod sign_in;
 mod sign_up;
@@ -28,7 +29,8 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::instance::Instance;
-use crate::store::{ClientRecord, SessionRecord, UserRecord};
+use crate::org_views::{memberships_json, Api};
+use crate::store::{ClientRecord, MembershipsOf, SessionRecord, UserRecord};
 use crate::util::{cookie, now_ms, now_secs, request_origin};
 use crate::views;
 
@@ -54,6 +56,7 @@ pub(crate) fn router() -> Router<Shared> {
         .merge(sign_up::router())
         .merge(sessions::router())
         .merge(me::router())
+        .merge(orgs::router())
 }
 
 async fn jwks(axum::extract::State(state): axum::extract::State<Shared>) -> Json<Value> {
@@ -176,7 +179,22 @@ pub(crate) fn render_session(
     } else {
         None
     };
-    Ok(views::session_json(session, user, token))
+    let mut value = views::session_json(session, user, token);
+    value["user"] = user_json(state, user)?;
+    value["last_active_organization_id"] = json!(state.store.session_org(&session.id)?);
+    Ok(value)
+}
+
+/// The user as FAPI returns it, with its organization memberships (ClerkJS reads the active
+/// membership's role and permissions from them).
+pub(crate) fn user_json(state: &Instance, user: &UserRecord) -> Result<Value, ApiError> {
+    let mut value = views::user_json(user);
+    let (memberships, _) = state
+        .store
+        .list_memberships(MembershipsOf::User(&user.id), 500, 0)?;
+    value["organization_memberships"] =
+        Value::Array(memberships_json(state, &memberships, Api::Frontend)?);
+    Ok(value)
 }
 
 /// Renders the client with its active sessions, sign-in and sign-up.
@@ -201,10 +219,20 @@ pub(crate) fn render_client(
     Ok(views::client_json(client, sessions, sign_in))
 }
 
-/// A form-urlencoded body (ClerkJS sends snake_case keys), read whatever the content type.
-pub(crate) struct FormBody(pub HashMap<String, String>);
+/// A form-urlencoded body (ClerkJS sends snake_case keys), read whatever the content type:
+/// the last value of each key, and every pair in order (for repeated keys).
+pub(crate) struct FormBody(pub HashMap<String, String>, pub Vec<(String, String)>);
 
 impl FormBody {
+    /// Every non-empty value of field `name` (`email_address=a&email_address=b`).
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.1
+            .iter()
+            .filter(|(key, value)| key == name && !value.is_empty())
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
     /// A non-empty value of field `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -235,6 +263,6 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
             )
             .long("The request body must be application/x-www-form-urlencoded.")
         })?;
-        Ok(Self(pairs.into_iter().collect()))
+        Ok(Self(pairs.iter().cloned().collect(), pairs))
     }
 }

@@ -1,8 +1,10 @@
-//! SQLite persistence (`data_dir/instance.sqlite3`): users, clients, sessions, the mailbox of
-//! verification codes and instance metadata such as the secret key.
+//! SQLite persistence (`data_dir/instance.sqlite3`): users, clients, sessions, organizations
+//! with their memberships and invitations, the mailbox of verification codes and instance
+//! metadata such as the secret key.
 
 mod clients;
 mod mailbox;
+mod orgs;
 mod users;
 
 use std::path::Path;
@@ -11,6 +13,9 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub(crate) use clients::{ClientRecord, SessionRecord, SignInAttempt, SignUpAttempt};
+pub(crate) use orgs::{
+    InvitationRecord, InvitationsOf, MembershipRecord, MembershipsOf, NewOrg, OrgRecord,
+};
 pub(crate) use users::{NewUser, UserQuery, UserRecord};
 
 const SCHEMA: &str = "
@@ -65,6 +70,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(orgs::SCHEMA)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })

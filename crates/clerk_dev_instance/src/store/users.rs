@@ -200,10 +200,14 @@ impl Store {
             .query_row(&sql, params_from_iter(values.iter()), |row| row.get(0))
     }
 
-    /// Deletes the user and its sessions; `false` if there was no such user.
+    /// Deletes the user, its sessions and organization memberships; `false` if there was no such user.
     pub(crate) fn delete_user(&self, id: &str) -> rusqlite::Result<bool> {
         let conn = self.conn();
         conn.execute("DELETE FROM sessions WHERE user_id = ?1", params![id])?;
+        conn.execute(
+            "DELETE FROM organization_memberships WHERE user_id = ?1",
+            params![id],
+        )?;
         Ok(conn.execute("DELETE FROM users WHERE id = ?1", params![id])? > 0)
     }
 }

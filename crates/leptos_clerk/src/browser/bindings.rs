@@ -59,6 +59,53 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = unmountUserProfile)]
     pub fn unmount_user_profile(this: &JsClerk, node: &web_sys::Element) -> Result<(), JsValue>;
 
+    #[wasm_bindgen(method, catch, js_name = mountOrganizationSwitcher)]
+    pub fn mount_organization_switcher(
+        this: &JsClerk,
+        node: &web_sys::Element,
+        props: &JsValue,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = unmountOrganizationSwitcher)]
+    pub fn unmount_organization_switcher(
+        this: &JsClerk,
+        node: &web_sys::Element,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = mountOrganizationProfile)]
+    pub fn mount_organization_profile(
+        this: &JsClerk,
+        node: &web_sys::Element,
+        props: &JsValue,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = unmountOrganizationProfile)]
+    pub fn unmount_organization_profile(
+        this: &JsClerk,
+        node: &web_sys::Element,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = mountCreateOrganization)]
+    pub fn mount_create_organization(
+        this: &JsClerk,
+        node: &web_sys::Element,
+        props: &JsValue,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = unmountCreateOrganization)]
+    pub fn unmount_create_organization(
+        this: &JsClerk,
+        node: &web_sys::Element,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = mountOrganizationList)]
+    pub fn mount_organization_list(
+        this: &JsClerk,
+        node: &web_sys::Element,
+        props: &JsValue,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = unmountOrganizationList)]
+    pub fn unmount_organization_list(
+        this: &JsClerk,
+        node: &web_sys::Element,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = setActive)]
+    pub fn set_active(this: &JsClerk, params: &JsValue) -> Result<Promise, JsValue>;
+
     #[wasm_bindgen(method, catch, js_name = openSignIn)]
     pub fn open_sign_in(this: &JsClerk, props: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = openSignUp)]
@@ -119,6 +166,12 @@ extern "C" {
     pub fn id(this: &JsOrganization) -> String;
     #[wasm_bindgen(method, getter)]
     pub fn slug(this: &JsOrganization) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    pub fn name(this: &JsOrganization) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = imageUrl)]
+    pub fn image_url(this: &JsOrganization) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = membersCount)]
+    pub fn members_count(this: &JsOrganization) -> Option<f64>;
 
     /// One entry of `user.organizationMemberships`.
     #[derive(Clone, Debug)]

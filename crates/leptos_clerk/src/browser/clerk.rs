@@ -4,10 +4,12 @@ use js_sys::{Array, Function, Promise, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::bindings::{JsClerk, JsMembership, JsSession, JsUser};
+use super::bindings::{JsClerk, JsMembership, JsOrganization, JsSession, JsUser};
 use super::options::{self, Mountable, RedirectOptions};
 use super::ClerkJsError;
-use crate::state::{AuthSnapshot, UserSnapshot};
+use crate::state::{
+    AuthSnapshot, MembershipSnapshot, OrganizationSnapshot, OrganizationsSnapshot, UserSnapshot,
+};
 
 /// A handle on the ClerkJS instance. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -55,6 +57,46 @@ impl Clerk {
             features: token_claim(&session, "fea"),
             plans: token_claim(&session, "pla"),
         }
+    }
+
+    /// The signed-in user's organizations and the active one (empty when signed out).
+    pub fn organizations(&self) -> OrganizationsSnapshot {
+        let Some(user) = self.0.user() else {
+            return OrganizationsSnapshot::default();
+        };
+        let memberships = user
+            .organization_memberships()
+            .map(|list| {
+                list.iter()
+                    .map(JsCast::unchecked_into::<JsMembership>)
+                    .filter_map(|membership| {
+                        Some(MembershipSnapshot {
+                            organization: organization_snapshot(&membership.organization()?),
+                            role: membership.role(),
+                            permissions: membership.permissions().map(strings).unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        OrganizationsSnapshot {
+            active: self.0.organization().map(|org| org.id()),
+            memberships,
+        }
+    }
+
+    /// Makes `organization_id` the session's active organization (`None`: the personal
+    /// account), as `Clerk.setActive({ organization })`: the next session token carries it.
+    pub async fn set_active_organization(
+        &self,
+        organization_id: Option<&str>,
+    ) -> Result<(), ClerkJsError> {
+        let params = to_js(&serde_json::json!({ "organization": organization_id }));
+        let promise = self
+            .0
+            .set_active(&params)
+            .map_err(|e| call_error("setActive", &e))?;
+        await_promise("setActive", promise).await.map(drop)
     }
 
     /// The signed-in user's profile, if any.
@@ -153,6 +195,10 @@ impl Clerk {
             Mountable::SignUp => clerk.mount_sign_up(node, &props),
             Mountable::UserButton => clerk.mount_user_button(node, &props),
             Mountable::UserProfile => clerk.mount_user_profile(node, &props),
+            Mountable::OrganizationSwitcher => clerk.mount_organization_switcher(node, &props),
+            Mountable::OrganizationProfile => clerk.mount_organization_profile(node, &props),
+            Mountable::CreateOrganization => clerk.mount_create_organization(node, &props),
+            Mountable::OrganizationList => clerk.mount_organization_list(node, &props),
         };
         result.map_err(|e| call_error("mount", &e))
     }
@@ -165,6 +211,10 @@ impl Clerk {
             Mountable::SignUp => clerk.unmount_sign_up(node),
             Mountable::UserButton => clerk.unmount_user_button(node),
             Mountable::UserProfile => clerk.unmount_user_profile(node),
+            Mountable::OrganizationSwitcher => clerk.unmount_organization_switcher(node),
+            Mountable::OrganizationProfile => clerk.unmount_organization_profile(node),
+            Mountable::CreateOrganization => clerk.unmount_create_organization(node),
+            Mountable::OrganizationList => clerk.unmount_organization_list(node),
         };
         if let Err(error) = result {
             leptos::logging::warn!("{}", call_error("unmount", &error));
@@ -195,6 +245,16 @@ fn user_snapshot(user: &JsUser) -> UserSnapshot {
         image_url: user.image_url(),
         public_metadata: to_json(&user.public_metadata()),
         unsafe_metadata: to_json(&user.unsafe_metadata()),
+    }
+}
+
+fn organization_snapshot(org: &JsOrganization) -> OrganizationSnapshot {
+    OrganizationSnapshot {
+        id: org.id(),
+        name: org.name(),
+        slug: org.slug(),
+        image_url: org.image_url().filter(|url| !url.is_empty()),
+        members_count: org.members_count().map(|count| count as u64),
     }
 }
 

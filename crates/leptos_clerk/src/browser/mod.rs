@@ -22,10 +22,11 @@ mod replayable;
 
 pub use error::ClerkJsError;
 pub use fetch_client::ClerkFetchClient;
-pub use options::RedirectOptions;
 pub(crate) use options::{
-    sign_in_props, sign_up_props, user_button_props, user_profile_props, Mountable,
+    organization_props, sign_in_props, sign_up_props, user_button_props, user_profile_props,
+    Mountable,
 };
+pub use options::{OrganizationProps, RedirectOptions};
 
 #[cfg(feature = "hydrate")]
 pub use clerk::{Clerk, Listener};

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use super::{ClerkJsError, RedirectOptions};
-use crate::state::{AuthSnapshot, ClerkState, UserSnapshot};
+use crate::state::{AuthSnapshot, ClerkState, OrganizationsSnapshot, UserSnapshot};
 
 /// Client-side navigation used for ClerkJS's `routerPush` / `routerReplace`:
 /// `(path, replace)`.
@@ -39,6 +39,19 @@ impl Clerk {
     /// The signed-in user's profile.
     pub fn user(&self) -> Option<UserSnapshot> {
         None
+    }
+
+    /// The signed-in user's organizations.
+    pub fn organizations(&self) -> OrganizationsSnapshot {
+        OrganizationsSnapshot::default()
+    }
+
+    /// Sets the active organization.
+    pub async fn set_active_organization(
+        &self,
+        _organization_id: Option<&str>,
+    ) -> Result<(), ClerkJsError> {
+        Err(ClerkJsError::NotInBrowser)
     }
 
     /// A session token for the active session.

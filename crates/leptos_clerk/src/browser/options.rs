@@ -14,6 +14,10 @@ pub(crate) enum Mountable {
     SignUp,
     UserButton,
     UserProfile,
+    OrganizationSwitcher,
+    OrganizationProfile,
+    CreateOrganization,
+    OrganizationList,
 }
 
 impl Mountable {
@@ -24,6 +28,10 @@ impl Mountable {
             Self::SignUp => "sign-up",
             Self::UserButton => "user-button",
             Self::UserProfile => "user-profile",
+            Self::OrganizationSwitcher => "organization-switcher",
+            Self::OrganizationProfile => "organization-profile",
+            Self::CreateOrganization => "create-organization",
+            Self::OrganizationList => "organization-list",
         }
     }
 
@@ -35,6 +43,10 @@ impl Mountable {
             Self::SignUp => "min-height:520px",
             Self::UserButton => "display:inline-flex;min-width:28px;min-height:28px",
             Self::UserProfile => "min-height:640px",
+            Self::OrganizationSwitcher => "display:inline-flex;min-width:160px;min-height:32px",
+            Self::OrganizationProfile => "min-height:640px",
+            Self::CreateOrganization => "min-height:360px",
+            Self::OrganizationList => "min-height:320px",
         }
     }
 }
@@ -91,6 +103,80 @@ pub fn user_button_props(after_sign_out_url: Option<&str>) -> Value {
     let mut props = Map::new();
     insert(&mut props, "afterSignOutUrl", after_sign_out_url);
     Value::Object(props)
+}
+
+/// Props of the organization components; URLs may contain Clerk's `:slug` / `:id`
+/// placeholders (e.g. `/orgs/:slug/settings`), which ClerkJS fills in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrganizationProps {
+    /// Path routing under this base path; `None`: hash routing (`#/…`), which needs no
+    /// wildcard route. Used by `<OrganizationProfile/>` and `<CreateOrganization/>`.
+    pub path: Option<String>,
+    /// Hide the personal account in the switcher and the list (`hidePersonal`).
+    pub hide_personal: bool,
+    /// Where to go after choosing an organization (`afterSelectOrganizationUrl`).
+    pub after_select_organization_url: Option<String>,
+    /// Where to go after creating one (`afterCreateOrganizationUrl`).
+    pub after_create_organization_url: Option<String>,
+    /// Where to go after leaving one (`afterLeaveOrganizationUrl`).
+    pub after_leave_organization_url: Option<String>,
+    /// Where to go after choosing the personal account (`afterSelectPersonalUrl`).
+    pub after_select_personal_url: Option<String>,
+}
+
+/// Props of `mount<component>` for one of the organization components.
+pub fn organization_props(component: Mountable, props: &OrganizationProps) -> Value {
+    let mut out = match (component, &props.path) {
+        (Mountable::OrganizationProfile | Mountable::CreateOrganization, Some(path)) => {
+            routed(path)
+        }
+        (Mountable::OrganizationProfile | Mountable::CreateOrganization, None) => {
+            let mut map = Map::new();
+            map.insert("routing".into(), Value::String("hash".into()));
+            map
+        }
+        _ => Map::new(),
+    };
+    if props.hide_personal
+        && matches!(
+            component,
+            Mountable::OrganizationSwitcher | Mountable::OrganizationList
+        )
+    {
+        out.insert("hidePersonal".into(), Value::Bool(true));
+    }
+    let urls = [
+        (
+            "afterSelectOrganizationUrl",
+            &props.after_select_organization_url,
+        ),
+        (
+            "afterCreateOrganizationUrl",
+            &props.after_create_organization_url,
+        ),
+        (
+            "afterLeaveOrganizationUrl",
+            &props.after_leave_organization_url,
+        ),
+        ("afterSelectPersonalUrl", &props.after_select_personal_url),
+    ];
+    for (key, value) in urls {
+        let applies = match key {
+            "afterSelectOrganizationUrl" | "afterSelectPersonalUrl" => matches!(
+                component,
+                Mountable::OrganizationSwitcher | Mountable::OrganizationList
+            ),
+            "afterCreateOrganizationUrl" => component != Mountable::OrganizationProfile,
+            _ => matches!(
+                component,
+                Mountable::OrganizationSwitcher | Mountable::OrganizationProfile
+            ),
+        };
+        if applies {
+            insert(&mut out, key, value.as_ref());
+        }
+    }
+    Value::Object(out)
 }
 
 /// Where to go after a sign-in / sign-up started by a button or redirect.
@@ -188,6 +274,40 @@ fn insert(target: &mut Map<String, Value>, key: &str, value: Option<impl AsRef<s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organization_props_keep_what_each_component_takes() {
+        let props = OrganizationProps {
+            hide_personal: true,
+            after_select_organization_url: Some("/orgs/:slug".into()),
+            after_create_organization_url: Some("/orgs/:slug/settings".into()),
+            after_leave_organization_url: Some("/orgs".into()),
+            ..OrganizationProps::default()
+        };
+        assert_eq!(
+            organization_props(Mountable::OrganizationSwitcher, &props),
+            json!({ "hidePersonal": true, "afterSelectOrganizationUrl": "/orgs/:slug",
+                "afterCreateOrganizationUrl": "/orgs/:slug/settings",
+                "afterLeaveOrganizationUrl": "/orgs" })
+        );
+        assert_eq!(
+            organization_props(Mountable::OrganizationProfile, &props),
+            json!({ "routing": "hash", "afterLeaveOrganizationUrl": "/orgs" })
+        );
+        let routed = OrganizationProps {
+            path: Some("/orgs/new".into()),
+            ..props
+        };
+        assert_eq!(
+            organization_props(Mountable::CreateOrganization, &routed),
+            json!({ "routing": "path", "path": "/orgs/new",
+                "afterCreateOrganizationUrl": "/orgs/:slug/settings" })
+        );
+        assert_eq!(
+            organization_props(Mountable::OrganizationList, &OrganizationProps::default()),
+            json!({})
+        );
+    }
 
     fn state() -> ClerkState {
         ClerkState {

@@ -4,7 +4,8 @@
 //!   [`ClerkLoaded`],
 //!   [`ClerkLoading`], [`ClerkFailed`];
 //! * ClerkJS UI mounted into a placeholder `<div>`: [`SignIn`], [`SignUp`],
-//!   [`UserButton`], [`UserProfile`];
+//!   [`UserButton`], [`UserProfile`], [`OrganizationSwitcher`], [`OrganizationProfile`],
+//!   [`CreateOrganization`], [`OrganizationList`];
 //! * buttons: [`SignInButton`], [`SignUpButton`], [`SignOutButton`];
 //! * navigation: [`RedirectToSignIn`], [`RedirectToSignUp`].
 //!
@@ -21,5 +22,8 @@ pub use buttons::{ButtonMode, SignInButton, SignOutButton, SignUpButton};
 pub use control::{
     ClerkFailed, ClerkLoaded, ClerkLoading, Protect, Show, SignedIn, SignedOut, When,
 };
-pub use mounted::{SignIn, SignUp, UserButton, UserProfile};
+pub use mounted::{
+    CreateOrganization, OrganizationList, OrganizationProfile, OrganizationSwitcher, SignIn,
+    SignUp, UserButton, UserProfile,
+};
 pub use redirect::{RedirectToSignIn, RedirectToSignUp};

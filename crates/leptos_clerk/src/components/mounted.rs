@@ -8,7 +8,7 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
-use crate::browser::{self, Mountable};
+use crate::browser::{self, Mountable, OrganizationProps};
 use crate::hooks::clerk_context;
 
 /// ClerkJS's sign-in UI, routed by path under `path` (default: the configured
@@ -66,6 +66,108 @@ pub fn UserButton(
         Mountable::UserButton,
         browser::user_button_props(after_sign_out_url.as_deref()),
     )
+}
+
+/// ClerkJS's organization switcher: the active organization, the user's others and the
+/// personal account, plus "Create organization" and "Manage" (modals). URLs may use
+/// `:slug` / `:id`, e.g. `after_select_organization_url="/orgs/:slug/settings"`.
+#[component]
+pub fn OrganizationSwitcher(
+    /// Hide the personal account.
+    #[prop(optional)]
+    hide_personal: bool,
+    /// Where to go after choosing an organization.
+    #[prop(optional, into)]
+    after_select_organization_url: Option<String>,
+    /// Where to go after creating one.
+    #[prop(optional, into)]
+    after_create_organization_url: Option<String>,
+    /// Where to go after leaving one.
+    #[prop(optional, into)]
+    after_leave_organization_url: Option<String>,
+    /// Where to go after choosing the personal account.
+    #[prop(optional, into)]
+    after_select_personal_url: Option<String>,
+) -> impl IntoView {
+    let props = OrganizationProps {
+        hide_personal,
+        after_select_organization_url,
+        after_create_organization_url,
+        after_leave_organization_url,
+        after_select_personal_url,
+        ..OrganizationProps::default()
+    };
+    organization_mount(Mountable::OrganizationSwitcher, &props)
+}
+
+/// ClerkJS's organization management UI for the active organization (general settings,
+/// members, invitations, leave, delete). Hash-routed unless `path` is given (then put it on
+/// a wildcard route such as `/orgs/:slug/settings/*any`).
+#[component]
+pub fn OrganizationProfile(
+    /// Base path for path routing; default: hash routing.
+    #[prop(optional, into)]
+    path: Option<String>,
+    /// Where to go after leaving the organization.
+    #[prop(optional, into)]
+    after_leave_organization_url: Option<String>,
+) -> impl IntoView {
+    let props = OrganizationProps {
+        path,
+        after_leave_organization_url,
+        ..OrganizationProps::default()
+    };
+    organization_mount(Mountable::OrganizationProfile, &props)
+}
+
+/// ClerkJS's form that creates an organization (the creator becomes its `org:admin`) and
+/// makes it active. Hash-routed unless `path` is given.
+#[component]
+pub fn CreateOrganization(
+    /// Base path for path routing; default: hash routing.
+    #[prop(optional, into)]
+    path: Option<String>,
+    /// Where to go afterwards (`:slug` / `:id` are filled in).
+    #[prop(optional, into)]
+    after_create_organization_url: Option<String>,
+) -> impl IntoView {
+    let props = OrganizationProps {
+        path,
+        after_create_organization_url,
+        ..OrganizationProps::default()
+    };
+    organization_mount(Mountable::CreateOrganization, &props)
+}
+
+/// ClerkJS's list of the user's organizations and pending invitations (join, switch,
+/// create).
+#[component]
+pub fn OrganizationList(
+    /// Hide the personal account.
+    #[prop(optional)]
+    hide_personal: bool,
+    /// Where to go after choosing an organization.
+    #[prop(optional, into)]
+    after_select_organization_url: Option<String>,
+    /// Where to go after creating one.
+    #[prop(optional, into)]
+    after_create_organization_url: Option<String>,
+    /// Where to go after choosing the personal account.
+    #[prop(optional, into)]
+    after_select_personal_url: Option<String>,
+) -> impl IntoView {
+    let props = OrganizationProps {
+        hide_personal,
+        after_select_organization_url,
+        after_create_organization_url,
+        after_select_personal_url,
+        ..OrganizationProps::default()
+    };
+    organization_mount(Mountable::OrganizationList, &props)
+}
+
+fn organization_mount(component: Mountable, props: &OrganizationProps) -> impl IntoView {
+    ClerkMount(component, browser::organization_props(component, props))
 }
 
 /// `configured` when it is a path, else `default`.

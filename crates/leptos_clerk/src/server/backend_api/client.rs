@@ -11,7 +11,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{BackendApiConfig, BackendApiError, SessionsApi, UsersApi};
+use super::{BackendApiConfig, BackendApiError, OrganizationsApi, SessionsApi, UsersApi};
 
 /// `User-Agent` of every Backend API request.
 const USER_AGENT_VALUE: &str = concat!("leptos-clerk/", env!("CARGO_PKG_VERSION"));
@@ -144,6 +144,12 @@ impl BackendApi {
     /// User endpoints (`/v1/users`).
     pub fn users(&self) -> UsersApi<'_> {
         UsersApi::new(self)
+    }
+
+    /// Organization and membership endpoints (`/v1/organizations`,
+    /// `/v1/users/{id}/organization_memberships`).
+    pub fn organizations(&self) -> OrganizationsApi<'_> {
+        OrganizationsApi::new(self)
     }
 
     /// Session endpoints (`/v1/sessions`).

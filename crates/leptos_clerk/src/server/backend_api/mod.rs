@@ -30,6 +30,8 @@ pub(crate) mod auth_endpoints;
 mod client;
 mod config;
 mod error;
+mod organization;
+mod organizations;
 mod sessions;
 mod user;
 mod users;
@@ -37,6 +39,10 @@ mod users;
 pub use client::BackendApi;
 pub use config::{BackendApiConfig, DEFAULT_API_URL, DEFAULT_API_VERSION};
 pub use error::{BackendApiError, ClerkErrorDetail, ClerkErrors};
+pub use organization::{MembershipUserData, Organization, OrganizationMembership, Paginated};
+pub use organizations::{
+    CreateOrganization, ListOrganizationsParams, OrganizationsApi, Page, UpdateOrganization,
+};
 pub use sessions::SessionsApi;
 pub use user::{EmailAddress, User, Verification};
 pub use users::{CreateUser, DeletedObject, ListUsersParams, MetadataPatch, UpdateUser, UsersApi};

@@ -146,11 +146,11 @@ impl User {
     }
 }
 
-fn empty_object() -> Value {
+pub(super) fn empty_object() -> Value {
     Value::Object(serde_json::Map::new())
 }
 
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(super) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Default + Deserialize<'de>,
@@ -158,7 +158,9 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-fn null_as_empty_object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+pub(super) fn null_as_empty_object<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Value, D::Error> {
     Ok(Option::<Value>::deserialize(deserializer)?
         .filter(|value| !value.is_null())
         .unwrap_or_else(empty_object))

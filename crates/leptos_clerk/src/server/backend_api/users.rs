@@ -235,6 +235,19 @@ impl<'a> UsersApi<'a> {
             .await
     }
 
+    /// `GET /v1/users/{id}/organization_memberships`: the user's organizations, one page
+    /// (the same call as [`super::OrganizationsApi::user_memberships`]).
+    pub async fn organization_memberships(
+        &self,
+        user_id: &str,
+        page: &super::Page,
+    ) -> Result<super::Paginated<super::OrganizationMembership>, BackendApiError> {
+        self.api
+            .organizations()
+            .user_memberships(user_id, page)
+            .await
+    }
+
     /// `POST /v1/users`. Never retried.
     pub async fn create(&self, user: &CreateUser) -> Result<User, BackendApiError> {
         let request = ApiRequest::new(Method::POST, ["users"]).json(user)?;
