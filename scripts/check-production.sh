@@ -10,7 +10,7 @@ cd "$ROOT"
 
 DEV_ONLY='clerk_dev_instance|rusqlite|libsqlite3-sys|argon2|rsa'
 crates() {
-  cargo tree -p leptos-clerk-starter "$@" -e normal --prefix none \
+  cargo tree -p "$APP_NAME" "$@" -e normal --prefix none \
     --target "$(rustc -vV | sed -n 's/^host: //p')" | awk '{print $1}' | sort -u
 }
 control=$(crates --features ssr | grep -xE "$DEV_ONLY" || true)
@@ -18,6 +18,6 @@ control=$(crates --features ssr | grep -xE "$DEV_ONLY" || true)
 leaked=$(crates --no-default-features --features ssr | grep -xE "$DEV_ONLY" || true)
 [ -z "$leaked" ] || die "the production build depends on dev-instance crates: $leaked"
 say "production build: none of $DEV_ONLY"
-PRODUCTION=(-p leptos-clerk-starter --no-default-features --features ssr)
+PRODUCTION=(-p "$APP_NAME" --no-default-features --features ssr)
 cargo clippy "${PRODUCTION[@]}" --all-targets -- -D warnings
 cargo test "${PRODUCTION[@]}"

@@ -2,7 +2,9 @@
 # Every cache lives OUTSIDE the clone, so a second clone (or CI run) on the same machine reuses it.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export LCS_CACHE_DIR="${LCS_CACHE_DIR:-$HOME/.cache/leptos-clerk-starter}"
+# The app's package name (Cargo.toml): also its server binary's and its site files' name.
+APP_NAME="$(sed -n 's/^name = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
+export LCS_CACHE_DIR="${LCS_CACHE_DIR:-$HOME/.cache/$APP_NAME}"
 # One shared target dir for every build (tests, clippy, cargo-leptos).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$LCS_CACHE_DIR/target}"
 export npm_config_cache="${npm_config_cache:-$LCS_CACHE_DIR/npm}"
@@ -42,11 +44,11 @@ web_cargo() {
 # The release binary refuses the dev instance unless told (CLERK_DEV_INSTANCE_ALLOW_RELEASE=1).
 start_release_server() {
   local log="$1"; shift
-  local bin="$CARGO_TARGET_DIR/release/leptos-clerk-starter"
+  local bin="$CARGO_TARGET_DIR/release/$APP_NAME"
   [ -x "$bin" ] || die "$bin is missing: run 'cargo leptos build --release --precompress' first (scripts/test.sh does)"
   local port="${E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
   SERVER_DATA_DIR="$(mktemp -d)"
-  env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=leptos-clerk-starter \
+  env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME="$APP_NAME" \
     LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD RUST_LOG="${RUST_LOG:-info}" \
     CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY= \
     CLERK_DEV_DATA_DIR="$SERVER_DATA_DIR" CLERK_DEV_ASSETS_DIR="$ROOT/.clerk-dev/assets" \

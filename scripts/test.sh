@@ -9,7 +9,7 @@ cd "$ROOT"
 START=$(date +%s)
 
 # The crates built for the browser (the dev instance is server-only).
-WEB=(-p leptos-clerk-starter -p leptos_clerk)
+WEB=(-p "$APP_NAME" -p leptos_clerk)
 
 phase "setup" bash "$ROOT/scripts/setup.sh"
 phase "cargo fmt --check" cargo fmt --all --check

@@ -28,7 +28,12 @@ pub use shutdown::{
 /// Starts `tracing` output; `RUST_LOG` overrides the default filter.
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,leptos_clerk_starter=debug,leptos_clerk=debug"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(concat!(
+            "info,",
+            env!("CARGO_CRATE_NAME"),
+            "=debug,leptos_clerk=debug"
+        ))
+    });
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }

@@ -2,22 +2,8 @@
 //! session: signed out → `/auth/clerk/login?successRedirect=/oauth-demo`; signed in → the
 //! profile from the app's own session cookie and a sign-out form. No ClerkJS involved.
 
+use crate::{AppError, AppUser};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use crate::AppError;
-
-/// The app's user as kept in its OAuth session cookie (what the verify hook in
-/// `server/oauth.rs` returns).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AppUser {
-    /// Clerk user ID (`user_…`).
-    pub id: String,
-    /// Primary email address.
-    pub email: Option<String>,
-    /// Full name, when the user has one.
-    pub name: Option<String>,
-}
 
 /// Where the sign-in starts for this page.
 const LOGIN_HREF: &str = "/auth/clerk/login?successRedirect=%2Foauth-demo";
