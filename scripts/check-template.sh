@@ -3,7 +3,7 @@
 #   acme-notes from the COMMITTED files (a clone of HEAD), once with every option at its default
 #   and once with every option off (cargo-generate.toml). Each project must be free of the
 #   template's name, formatted, and compile both halves: the server with its tests and examples
-#   (`cargo check --all-targets --features ssr`) and the browser library (wasm32, `hydrate`).
+#   (`cargo check --all-targets --features ssr,oauth`) and the browser library (wasm32, `hydrate`).
 #   Both share this checkout's CARGO_TARGET_DIR, so dependencies are not rebuilt.
 #   Options: --working-tree generates from the working tree (uncommitted changes included);
 #   --keep leaves the projects in the printed directory.
@@ -56,7 +56,7 @@ check() {
   left="$(grep -rIlE '\{%|\{\{nl\}\}|\{\{project-name\}\}|\{\{crate_name\}\}' "$dir" || true)"
   [ -z "$left" ] || die "$1: Liquid markers are left in: $left"
   (cd "$dir" && cargo fmt --all --check)
-  (cd "$dir" && cargo check --quiet -p "$NAME" --all-targets --features ssr)
+  (cd "$dir" && cargo check --quiet -p "$NAME" --all-targets --features ssr,oauth)
   (cd "$dir" && web_cargo check --quiet -p "$NAME" --lib --no-default-features --features hydrate \
     --target wasm32-unknown-unknown)
   left="$(grep -rIlE "$TRACE" "$dir" || true)"

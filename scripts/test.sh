@@ -13,8 +13,8 @@ WEB=(-p "$APP_NAME" -p leptos_clerk)
 
 phase "setup" bash "$ROOT/scripts/setup.sh"
 phase "cargo fmt --check" cargo fmt --all --check
-# Server-side checks include the optional OAuth strategy (feature leptos_clerk/oauth).
-SERVER_FEATURES=ssr,leptos_clerk/oauth
+# Server-side checks include the optional OAuth strategy (the app's feature `oauth`).
+SERVER_FEATURES=ssr,oauth
 phase "clippy (ssr)" cargo clippy --workspace --all-targets --features "$SERVER_FEATURES" -- -D warnings
 phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"

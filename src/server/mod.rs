@@ -5,6 +5,11 @@
 mod api;
 mod clerk;
 mod health;
+#[cfg(feature = "oauth")]
+mod oauth;
+// Without the `oauth` feature: the same names, and no OAuth.
+#[cfg(not(feature = "oauth"))]
+#[path = "oauth_off.rs"]
 mod oauth;
 mod page_auth;
 mod router;
@@ -14,9 +19,11 @@ pub mod static_files;
 
 pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DevInstance, DEV_INSTANCE_PATH};
 pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};
-#[cfg(feature = "dev-instance")]
+#[cfg(all(feature = "oauth", feature = "dev-instance"))]
 pub use oauth::dev_oauth_client;
-pub use oauth::{setup_oauth, AppOAuth, OAuthClient, DEMO_CLIENT_ID};
+#[cfg(feature = "oauth")]
+pub use oauth::DEMO_CLIENT_ID;
+pub use oauth::{setup_oauth, AppOAuth, OAuthClient};
 pub use page_auth::{require_user, SignedIn};
 pub use router::{build_router, build_router_with};
 pub use settings::{load_settings, Settings, SettingsError};

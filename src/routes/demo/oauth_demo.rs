@@ -12,6 +12,12 @@ const LOGIN_HREF: &str = "/auth/clerk/login?successRedirect=%2Foauth-demo";
 /// the login route.
 #[server]
 pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
+    oauth_user()
+}
+
+/// The app user of the request's OAuth session.
+#[cfg(all(feature = "ssr", feature = "oauth"))]
+fn oauth_user() -> Result<AppUser, AppError> {
     use leptos_clerk::oauth::{require_oauth_user, OAuthRejection};
     match require_oauth_user::<AppUser>() {
         Ok(user) => Ok(user),
@@ -27,6 +33,14 @@ pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
         )),
         Err(other) => Err(AppError::server(other)),
     }
+}
+
+/// A build without the cargo feature `oauth` has no OAuth strategy.
+#[cfg(all(feature = "ssr", not(feature = "oauth")))]
+fn oauth_user() -> Result<AppUser, AppError> {
+    Err(AppError::NotConfigured(
+        "OAuth is not in this build: enable the cargo feature `oauth`".into(),
+    ))
 }
 
 /// Shows the OAuth profile. Mount with `ssr=SsrMode::Async` so the redirect happens before
