@@ -60,7 +60,7 @@ pub fn App() -> impl IntoView {
                     // Async SSR: the loader runs before the response is sent, so the server
                     // can still redirect a signed-out visitor to the sign-in page.
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
-                    // Your pages: a file in routes/ each, and a <Route> here.{%- if demo %}
+                    // Your pages: a file in routes/ each, and a <Route> here.{%- if with_demo %}
                     <crate::routes::demo::DemoRoutes/> // /client, /protected, /oauth-demo{%- endif %}
                 </Routes>
             </main>
@@ -77,7 +77,7 @@ fn Header() -> impl IntoView {
             <a class="brand" href="/">"Leptos + Clerk"</a>
             <nav>
                 <a href="/profile">"Profile"</a>
-                // Your links.{%- if demo %}
+                // Your links.{%- if with_demo %}
                 <crate::routes::demo::DemoNav/> // the demo pages' links{%- endif %}
                 <Show
                     when="signed-in"

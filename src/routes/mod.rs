@@ -6,7 +6,7 @@ mod profile;
 mod sign_in;
 mod sign_up;
 
-// Groups of pages in a directory each.{%- if demo %}
+// Groups of pages in a directory each.{%- if with_demo %}
 pub mod demo; // the demo pages, removable as a whole{%- endif %}
 
 pub use home::HomePage;
