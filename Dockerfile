@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
-# The production image: `docker build -t leptos-clerk-starter .` then
-#   docker run -p 8080:8080 --env-file .env.production leptos-clerk-starter
+# The production image: `docker build -t my-app .` then
+#   docker run -p 8080:8080 --env-file .env.production my-app
 # Build stage: Rust ≥ 1.96 (wasm32 target), cargo-leptos 0.3.11 (no_downloads), the wasm-bindgen-cli
 # that Cargo.lock pins and wasm-opt from npm's binaryen 132 (never Debian's binaryen: it breaks
-# release builds). The server is built WITHOUT the local Clerk dev instance (--bin-features ssr).
+# release builds). The server is built WITHOUT the local Clerk dev instance (--bin-features ssr,oauth).
 ARG RUST_VERSION=1
 FROM rust:${RUST_VERSION}-bookworm AS builder
 RUN apt-get update \
@@ -20,19 +20,20 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo leptos build --release --precompress --bin-features ssr \
+    cargo leptos build --release --precompress --bin-features ssr,oauth \
  && mkdir -p /out \
- && cp target/release/leptos-clerk-starter target/release/hash.txt /out/ \
+ && app="$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)" \
+ && cp "target/release/$app" /out/server && cp target/release/hash.txt /out/ \
  && cp -r target/site /out/site
 
-# Runtime stage: the binary and its hash.txt, the site folder and Leptos.toml; a non-root user.
+# Runtime stage: the binary (as /app/server) and its hash.txt, the site folder and Leptos.toml; a non-root user.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app app
 WORKDIR /app
-COPY --from=builder /out/leptos-clerk-starter /app/leptos-clerk-starter
+COPY --from=builder /out/server /app/server
 # The content-hashed asset names; the server reads it next to its binary and refuses to start without it.
 COPY --from=builder /out/hash.txt /app/hash.txt
 COPY --from=builder /out/site /app/site
@@ -49,4 +50,4 @@ STOPSIGNAL SIGTERM
 # Liveness through bash's /dev/tcp (no curl in the image): the status line of GET /healthz.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
-CMD ["/app/leptos-clerk-starter"]
+CMD ["/app/server"]

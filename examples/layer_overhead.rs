@@ -37,7 +37,11 @@ use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use leptos_clerk::server::{Auth, Clerk, ClerkConfig, InstanceType, PublishableKey};
+
+// The app's library crate (renamed with the project).{%- if false %}
 use leptos_clerk_starter::app::{shell, App};
+// {% endif %}{{nl}}use {{crate_name}}::app::{shell, App};
+
 use serde_json::json;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
@@ -93,7 +97,7 @@ fn session_token(origin: &str, iat: i64, lifetime_secs: i64) -> String {
 
 fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("leptos-clerk-starter")
+        .output_name(env!("CARGO_PKG_NAME"))
         .site_root("target/site")
         .env(Env::PROD)
         .build()

@@ -10,4 +10,4 @@ say "cargo leptos watch (first build takes a few minutes; then open http://127.0
 # so a live-reloaded WASM would keep the first build's name (hash-files is for release builds).
 # The server with the local Clerk dev instance (used when no Clerk keys are set); release builds
 # leave it out (Cargo.toml: bin-features).
-LEPTOS_HASH_FILES=false web_cargo leptos watch --bin-features ssr,dev-instance "$@"
+LEPTOS_HASH_FILES=false web_cargo leptos watch --bin-features ssr,oauth,dev-instance "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # e2e.sh — runs the browser tests (end2end/) against the RELEASE build in its production
-# configuration: the app (built with `--bin-features ssr`, no dev instance in it) with pk_live_
+# configuration: the app (built with `--bin-features ssr,oauth`, no dev instance in it) with pk_live_
 # keys, its Frontend API proxy at /__clerk and "Sign in with Clerk", in front of the standalone
 # `clerk-dev-instance` as its external Clerk (a separate process); runs `node --test`, stops both.
 # (Only a release build runs wasm-opt, where a broken optimiser shows up as a page that never

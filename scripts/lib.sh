@@ -2,7 +2,9 @@
 # Every cache lives OUTSIDE the clone, so a second clone (or CI run) on the same machine reuses it.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export LCS_CACHE_DIR="${LCS_CACHE_DIR:-$HOME/.cache/leptos-clerk-starter}"
+# The app's package name (Cargo.toml): also its server binary's and its site files' name.
+APP_NAME="$(sed -n 's/^name = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
+export LCS_CACHE_DIR="${LCS_CACHE_DIR:-$HOME/.cache/$APP_NAME}"
 # One shared target dir for every build (tests, clippy, cargo-leptos).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$LCS_CACHE_DIR/target}"
 export npm_config_cache="${npm_config_cache:-$LCS_CACHE_DIR/npm}"
@@ -39,7 +41,7 @@ web_cargo() {
 # The release build in its production configuration: what `cargo leptos build --release` makes
 # without the local Clerk dev instance. scripts/test.sh, e2e.sh, size-report.sh and
 # scale-test.sh all build and test this one.
-RELEASE_BUILD=(leptos build --release --precompress --bin-features ssr)
+RELEASE_BUILD=(leptos build --release --precompress --bin-features ssr,oauth)
 
 # free_port: prints a free TCP port on 127.0.0.1.
 free_port() {
@@ -72,7 +74,7 @@ start_clerk_instance() {
   env CLERK_DEV_INSTANCE_ADDR="127.0.0.1:$port" CLERK_DEV_INSTANCE_ENVIRONMENT=production \
     CLERK_DEV_APP_ORIGINS="$origins" CLERK_DEV_DATA_DIR="$INSTANCE_DATA_DIR" \
     CLERK_DEV_ASSETS_DIR="$ROOT/.clerk-dev/assets" \
-    CLERK_DEV_OAUTH_CLIENT_ID=leptos-clerk-starter-demo CLERK_DEV_OAUTH_REDIRECT_URIS="$callbacks" \
+    CLERK_DEV_OAUTH_CLIENT_ID="$APP_NAME-demo" CLERK_DEV_OAUTH_REDIRECT_URIS="$callbacks" \
     CLERK_DEV_TOKEN_LIFETIME_SECS="${CLERK_DEV_TOKEN_LIFETIME_SECS:-60}" RUST_LOG="${RUST_LOG:-info}" \
     "$@" "$bin" > "$log" 2>&1 &
   INSTANCE=$!
@@ -90,13 +92,13 @@ start_clerk_instance() {
 APP_PIDS=()
 start_app() {
   local log="$1" port="$2" origins="$3"; shift 3
-  local bin="$CARGO_TARGET_DIR/release/leptos-clerk-starter"
+  local bin="$CARGO_TARGET_DIR/release/$APP_NAME"
   [ -x "$bin" ] || die "$bin is missing: run 'cargo ${RELEASE_BUILD[*]}' first (scripts/test.sh does)"
   [ -f "$INSTANCE_ENV" ] || die "start_clerk_instance first"
   APP_SESSION_SECRET="${APP_SESSION_SECRET:-$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48)}"
   # shellcheck disable=SC2046 # one NAME=value word per line of INSTANCE_ENV
   env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-    LEPTOS_OUTPUT_NAME=leptos-clerk-starter LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true \
+    LEPTOS_OUTPUT_NAME="$APP_NAME" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true \
     LEPTOS_ENV=PROD RUST_LOG="${RUST_LOG:-info}" \
     $(cat "$INSTANCE_ENV") CLERK_AUTHORIZED_PARTIES="$origins" SESSION_SECRET="$APP_SESSION_SECRET" \
     CLERK_OAUTH_SCOPES="openid profile email public_metadata" \

@@ -181,13 +181,13 @@ no_loss "rolling restart" "$(cat "$WORK/roll.json")"
 say "2. two builds of this commit in two directories: the same server-function URLs"
 server_fn_urls() { grep -aoE '/api/[A-Za-z_]+[0-9]*' "$1" | sort -u; }
 # Keep the binary under test: the two builds below share the target dir and replace it.
-cp "$CARGO_TARGET_DIR/release/leptos-clerk-starter" "$WORK/bin-ours"
+cp "$CARGO_TARGET_DIR/release/$APP_NAME" "$WORK/bin-ours"
 for copy in a b; do
   git clone -q "$ROOT" "$WORK/build-$copy"
-  (cd "$WORK/build-$copy" && web_cargo build -q --release -p leptos-clerk-starter --no-default-features --features ssr)
-  cp "$CARGO_TARGET_DIR/release/leptos-clerk-starter" "$WORK/bin-$copy"
+  (cd "$WORK/build-$copy" && web_cargo build -q --release -p "$APP_NAME" --no-default-features --features ssr,oauth)
+  cp "$CARGO_TARGET_DIR/release/$APP_NAME" "$WORK/bin-$copy"
 done
-cp "$WORK/bin-ours" "$CARGO_TARGET_DIR/release/leptos-clerk-starter"
+cp "$WORK/bin-ours" "$CARGO_TARGET_DIR/release/$APP_NAME"
 URLS_A="$(server_fn_urls "$WORK/bin-a")"; URLS_B="$(server_fn_urls "$WORK/bin-b")"
 echo "    $(echo "$URLS_A" | paste -sd' ')"
 [ -n "$URLS_A" ] || die "no server-function URL found in the binary"

@@ -10,15 +10,16 @@ cd "$ROOT"
 START=$(date +%s)
 
 # The crates built for the browser (the dev instance is server-only).
-WEB=(-p leptos-clerk-starter -p leptos_clerk)
+WEB=(-p "$APP_NAME" -p leptos_clerk)
 
 phase "setup" bash "$ROOT/scripts/setup.sh"
 phase "cargo fmt --check" cargo fmt --all --check
-# Server-side checks include the optional OAuth strategy (feature leptos_clerk/oauth).
-SERVER_FEATURES=ssr,leptos_clerk/oauth
+# Server-side checks include the optional OAuth strategy (the app's feature `oauth`).
+SERVER_FEATURES=ssr,oauth
 phase "clippy (ssr)" cargo clippy --workspace --all-targets --features "$SERVER_FEATURES" -- -D warnings
 phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
+phase "template (cargo leptos new, both halves)" bash "$ROOT/scripts/check-template.sh"
 phase "production build (no dev instance)" bash "$ROOT/scripts/check-production.sh"
 phase "release build (cargo leptos, production)" web_cargo "${RELEASE_BUILD[@]}"
 phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"

@@ -1,10 +1,7 @@
 //! The HTML shell and the router. To add a page: create `routes/<page>.rs`, declare it in
 //! `routes/mod.rs` and add a `<Route>` below.
 
-use crate::routes::{
-    demo, ClientPage, HomePage, NotFound, OAuthDemoPage, ProfilePage, ProtectedPage, SignInPage,
-    SignUpPage,
-};
+use crate::routes::{HomePage, NotFound, ProfilePage, SignInPage, SignUpPage};
 use leptos::prelude::*;
 // `Show` named: it wins over `leptos::prelude::Show`.
 use leptos_clerk::{ClerkProvider, ClerkScripts, Show, SignInButton, SignUpButton, UserButton};
@@ -60,14 +57,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/*any") view=SignInPage/>
                     <Route path=path!("/sign-up") view=SignUpPage/>
                     <Route path=path!("/sign-up/*any") view=SignUpPage/>
-                    <Route path=path!("/client") view=ClientPage/>
                     // Async SSR: the loader runs before the response is sent, so the server
                     // can still redirect a signed-out visitor to the sign-in page.
-                    <Route path=path!("/protected") view=ProtectedPage ssr=SsrMode::Async/>
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/oauth-demo") view=OAuthDemoPage ssr=SsrMode::Async/>
-                    <Route path=path!("/orgs") view=demo::OrgsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/orgs/:slug/settings") view=demo::OrgSettingsPage ssr=SsrMode::Async/>
+                    // Your pages: a file in routes/ each, and a <Route> here.{%- if with_demo %}
+                    <crate::routes::demo::DemoRoutes/> // /client, /protected, /oauth-demo{%- endif %}
                 </Routes>
             </main>
             </ClerkProvider>
@@ -82,9 +76,9 @@ fn Header() -> impl IntoView {
         <header class="site-header">
             <a class="brand" href="/">"Leptos + Clerk"</a>
             <nav>
-                <a href="/client">"Client state"</a>
                 <a href="/profile">"Profile"</a>
-                <a href="/orgs">"Organizations"</a>
+                // Your links.{%- if with_demo %}
+                <crate::routes::demo::DemoNav/> // the demo pages' links{%- endif %}
                 <Show
                     when="signed-in"
                     fallback=|| view! { <SignInButton class="secondary"/> <SignUpButton/> }

@@ -1,4 +1,4 @@
-//! leptos-clerk-starter: a Leptos 0.8 SSR app with Clerk authentication.
+//! The app's library: a Leptos 0.8 SSR app with Clerk authentication.
 //!
 //! `app.rs` holds the HTML shell and the router; each page is one file under `routes/`.
 //! The Clerk integration lives in the `leptos_clerk` crate (`crates/leptos_clerk`).
@@ -6,11 +6,13 @@
 pub mod app;
 pub mod error;
 pub mod routes;
+pub mod user;
 
 #[cfg(feature = "ssr")]
 pub mod server;
 
 pub use error::AppError;
+pub use user::AppUser;
 
 /// Entry point of the WASM bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -4,13 +4,12 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    use leptos_clerk_starter::server::{
-        build_router_with, init_tracing, load_settings, serve, setup_clerk, shutdown_signal,
-        Draining,
-    };
+    // The app's library crate (renamed with the project).{%- if false %}
+    use leptos_clerk_starter::server;
+    // {% endif %}{{nl}}    use {{crate_name}}::server;
 
-    init_tracing();
-    let settings = match load_settings() {
+    server::init_tracing();
+    let settings = match server::load_settings() {
         Ok(settings) => settings,
         Err(e) => {
             tracing::error!("{e}");
@@ -18,15 +17,15 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let addr = settings.leptos_options.site_addr;
-    let clerk = match setup_clerk(addr) {
+    let clerk = match server::setup_clerk(addr) {
         Ok(clerk) => clerk,
         Err(e) => {
             tracing::error!("{e}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    let draining = Draining::default();
-    let app = build_router_with(settings.leptos_options, clerk, draining.clone());
+    let draining = server::Draining::default();
+    let app = server::build_router_with(settings.leptos_options, clerk, draining.clone());
 
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
@@ -39,7 +38,15 @@ async fn main() -> std::process::ExitCode {
         }
     };
     tracing::info!("listening on http://{addr}");
-    match serve(listener, app, shutdown_signal(), draining, settings.drain).await {
+    match server::serve(
+        listener,
+        app,
+        server::shutdown_signal(),
+        draining,
+        settings.drain,
+    )
+    .await
+    {
         Ok(drained) => {
             tracing::info!(?drained, "server stopped");
             std::process::ExitCode::SUCCESS

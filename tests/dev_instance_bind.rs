@@ -3,7 +3,10 @@
 #![cfg(all(feature = "ssr", feature = "dev-instance"))]
 
 use clerk_dev_instance::{DevInstanceError, ALLOW_REMOTE_VAR};
+
+// The app's library crate (renamed with the project).{%- if false %}
 use leptos_clerk_starter::server::{setup_clerk, ClerkSetupError};
+// {% endif %}{{nl}}use {{crate_name}}::server::{setup_clerk, ClerkSetupError};
 
 #[tokio::test]
 async fn the_dev_instance_refuses_a_public_bind_address_unless_opted_in() {

@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 use app_support::*;
 use axum::routing::get;
 use axum::Router;
+
+// The app's library crate (renamed with the project).{%- if false %}
 use leptos_clerk_starter::server::{build_router_with, serve, DrainSettings, Drained, Draining};
+// {% endif %}{{nl}}use {{crate_name}}::server::{build_router_with, serve, DrainSettings, Drained, Draining};
+
 use tokio::sync::{oneshot, Notify};
 
 /// The real router plus `/test/slow`, which answers once `release` is notified (and tells
@@ -171,21 +175,22 @@ async fn the_binary_drains_on_sigterm_and_exits_0() {
     let (entered, release) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
     let upstream = start_slow_upstream(entered.clone(), release.clone()).await;
     let addr = closed_address().await;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_leptos-clerk-starter"))
-        .env_clear()
-        .env("LEPTOS_SITE_ADDR", addr.to_string())
-        // A debug binary has no hash.txt beside it (Leptos.toml turns hash-files on).
-        .env("LEPTOS_HASH_FILES", "false")
-        .env("CLERK_PUBLISHABLE_KEY", PK_TEST)
-        .env("CLERK_SECRET_KEY", SECRET)
-        .env("CLERK_JWT_KEY", PUBLIC_A)
-        .env("CLERK_PROXY_URL", "/__clerk")
-        .env("CLERK_FRONTEND_API_URL", format!("http://{upstream}"))
-        .env("SHUTDOWN_READY_DELAY_SECS", "3")
-        .env("SHUTDOWN_GRACE_SECS", "20")
-        .env("RUST_LOG", "info")
-        .spawn()
-        .unwrap();
+    let mut child =
+        std::process::Command::new(env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME"))))
+            .env_clear()
+            .env("LEPTOS_SITE_ADDR", addr.to_string())
+            // A debug binary has no hash.txt beside it (Leptos.toml turns hash-files on).
+            .env("LEPTOS_HASH_FILES", "false")
+            .env("CLERK_PUBLISHABLE_KEY", PK_TEST)
+            .env("CLERK_SECRET_KEY", SECRET)
+            .env("CLERK_JWT_KEY", PUBLIC_A)
+            .env("CLERK_PROXY_URL", "/__clerk")
+            .env("CLERK_FRONTEND_API_URL", format!("http://{upstream}"))
+            .env("SHUTDOWN_READY_DELAY_SECS", "3")
+            .env("SHUTDOWN_GRACE_SECS", "20")
+            .env("RUST_LOG", "info")
+            .spawn()
+            .unwrap();
     let base = format!("http://{addr}");
     let http = client();
     wait_until_serving(&http, &format!("{base}/healthz")).await;

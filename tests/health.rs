@@ -8,7 +8,11 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
-use leptos_clerk_starter::server::{build_router_with, Draining};
+
+// The app's library crate (renamed with the project).{%- if false %}
+use leptos_clerk_starter::server::{build_router_with, ClerkSetup, Draining};
+// {% endif %}{{nl}}use {{crate_name}}::server::{build_router_with, ClerkSetup, Draining};
+
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -40,7 +44,7 @@ async fn get_json(
     )
 }
 
-fn router(setup: leptos_clerk_starter::server::ClerkSetup, draining: Draining) -> Router {
+fn router(setup: ClerkSetup, draining: Draining) -> Router {
     build_router_with(
         leptos_options("127.0.0.1:3000".parse().unwrap()),
         setup,

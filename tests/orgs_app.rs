@@ -3,6 +3,7 @@
 //! as ClerkJS does, the typed Backend API client manages the organization, and the
 //! `require_org_role_in` guard answers the settings page and its server function: 200 for the
 //! admin, 403 (page) / 403 JSON (call) for a member, sign-in redirect / 401 when signed out.
+#![cfg(all(feature = "ssr", feature = "dev-instance"))]
 
 mod app_support;
 
@@ -13,8 +14,10 @@ use leptos_clerk::server::backend_api::{
     BackendApi, BackendApiConfig, BackendApiError, CreateOrganization, ListOrganizationsParams,
     Page,
 };
+// The app's library crate (renamed with the project).{%- if false %}
 use leptos_clerk_starter::routes::demo::LoadOrgSettings;
 use leptos_clerk_starter::AppError;
+// {% endif %}{{nl}}use {{crate_name}}::routes::demo::LoadOrgSettings;{{nl}}use {{crate_name}}::AppError;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, ORIGIN};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;

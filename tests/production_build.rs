@@ -5,13 +5,14 @@
 
 #[test]
 fn without_keys_the_server_stops_at_start_up_naming_both_variables() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_leptos-clerk-starter"))
-        .env_clear()
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        // A debug binary has no hash.txt beside it (Leptos.toml turns hash-files on).
-        .env("LEPTOS_HASH_FILES", "false")
-        .output()
-        .unwrap();
+    let output =
+        std::process::Command::new(env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME"))))
+            .env_clear()
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            // A debug binary has no hash.txt beside it (Leptos.toml turns hash-files on).
+            .env("LEPTOS_HASH_FILES", "false")
+            .output()
+            .unwrap();
     assert!(!output.status.success(), "it must not start");
     let log = String::from_utf8_lossy(&output.stdout).to_string()
         + &String::from_utf8_lossy(&output.stderr);

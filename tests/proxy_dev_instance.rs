@@ -10,7 +10,11 @@ use std::future::pending;
 use app_support::leptos_options;
 use clerk_dev_instance::{DevInstance, DevInstanceConfig};
 use leptos_clerk::server::{Clerk, ClerkConfig, FrontendApiProxy, ProxyOptions};
+
+// The app's library crate (renamed with the project).{%- if false %}
 use leptos_clerk_starter::server::{build_router_with, serve, ClerkSetup, DrainSettings, Draining};
+// {% endif %}{{nl}}use {{crate_name}}::server::{build_router_with, serve, ClerkSetup, DrainSettings, Draining};
+
 use serde_json::{json, Value};
 
 const EMAIL: &str = "proxied@example.com";

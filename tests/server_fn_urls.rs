@@ -5,8 +5,13 @@
 //! every open page would call functions the next instance does not have. So every server
 //! function of the app names its endpoint; this test fails for one that does not.
 //! (scripts/scale-test.sh compares the URLs of two real builds in two directories.)
+#![cfg(feature = "ssr")]
 
 use leptos::server_fn::axum::server_fn_paths;
+
+// The app's library crate (renamed with the project).{%- if false %}
+use leptos_clerk_starter::app::App;
+// {% endif %}{{nl}}use {{crate_name}}::app::App;
 
 /// Whether the last segment of `path` ends in the decimal hash Leptos appends (a u64: far more
 /// digits than a hand-written endpoint has).
@@ -25,7 +30,7 @@ fn the_hash_rule_recognises_a_generated_url() {
 #[test]
 fn every_server_function_has_a_fixed_url() {
     // Link the app's routes, where its server functions are registered.
-    let _ = leptos_clerk_starter::app::App;
+    let _ = App;
     let paths: Vec<&str> = server_fn_paths().map(|(path, _)| path).collect();
     for expected in ["/api/load_profile", "/api/update_profile"] {
         assert!(paths.contains(&expected), "{expected} in {paths:?}");

@@ -9,16 +9,17 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::IntoView;
-use leptos_clerk_starter::server::static_files::{
-    compress_and_cache, resolve_hashed_files, site_files, HashFileError, HTML, IMMUTABLE,
-    REVALIDATE,
-};
+
+// The app's library crate (renamed with the project).{%- if false %}
+use leptos_clerk_starter::server::static_files::*;
+// {% endif %}{{nl}}use {{crate_name}}::server::static_files::*;
+
 use reqwest::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, IF_MODIFIED_SINCE, LAST_MODIFIED, VARY,
 };
 use reqwest::StatusCode;
 
-const WASM: &str = "/pkg/leptos-clerk-starter.W4sm-h4sh.wasm";
+const WASM: &str = "/pkg/site.W4sm-h4sh.wasm";
 
 /// A site root like `cargo leptos build --release --precompress` makes, and its hash.txt.
 struct Site {
@@ -38,8 +39,8 @@ fn site() -> Site {
     write(&at(WASM), b"raw wasm");
     write(&at(&format!("{WASM}.br")), b"brotli wasm");
     write(&at(&format!("{WASM}.gz")), b"gzip wasm");
-    write(&at("/pkg/leptos-clerk-starter.J5-h4sh.js"), b"js");
-    write(&at("/pkg/leptos-clerk-starter.C55-h4sh.css"), b"css");
+    write(&at("/pkg/site.J5-h4sh.js"), b"js");
+    write(&at("/pkg/site.C55-h4sh.css"), b"css");
     write(&at("/favicon.svg"), b"<svg/>");
     write(
         &bin_dir.path().join("hash.txt"),
@@ -50,7 +51,7 @@ fn site() -> Site {
 
 fn options(site: &Site) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("leptos-clerk-starter")
+        .output_name("site")
         .site_root(site.root.path().to_string_lossy().as_ref())
         .site_pkg_dir("pkg")
         .hash_files(true)
@@ -122,10 +123,7 @@ async fn hashed_files_are_immutable_and_precompressed_by_accept_encoding() {
         // The twin as written: never compressed a second time on the fly.
         assert_eq!(response.text().await.unwrap(), body, "{accept:?}");
     }
-    for path in [
-        "/pkg/leptos-clerk-starter.J5-h4sh.js",
-        "/pkg/leptos-clerk-starter.C55-h4sh.css",
-    ] {
+    for path in ["/pkg/site.J5-h4sh.js", "/pkg/site.C55-h4sh.css"] {
         let response = get_with(&base, path, Some("br")).await;
         assert_eq!(header(&response, &CACHE_CONTROL), IMMUTABLE, "{path}");
     }

@@ -1,7 +1,8 @@
 //! A protected server function called with no session, through the real router (Clerk layer,
 //! networkless key): the answer is a 401 whose body decodes into [`AppError::SignedOut`], the
 //! variant the pages match to redirect to sign-in; the page itself, loaded signed out, is a
-//! redirect to sign-in that comes back to it.
+//! redirect to sign-in that comes back to it. Part of the demo (`/protected`).
+#![cfg(feature = "ssr")]
 
 mod app_support;
 
@@ -10,9 +11,13 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use leptos::server_fn::error::FromServerFnError;
 use leptos::server_fn::ServerFn;
-use leptos_clerk_starter::routes::ProtectedUserId;
+
+// The app's library crate (renamed with the project).{%- if false %}
+use leptos_clerk_starter::routes::demo::ProtectedUserId;
 use leptos_clerk_starter::server::{build_router_with, Draining};
 use leptos_clerk_starter::AppError;
+// {% endif %}{{nl}}use {{crate_name}}::routes::demo::ProtectedUserId;{{nl}}use {{crate_name}}::server::{build_router_with, Draining};{{nl}}use {{crate_name}}::AppError;
+
 use tower::ServiceExt;
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, clickUntilHydrated } from '../lib/browser.mjs';
+import { PACKAGE_NAME } from '../lib/package.mjs';
 
 let browser;
 before(async () => {
@@ -19,9 +20,9 @@ test('home page is server-rendered, hydrates and reacts to clicks', async () => 
   const html = await response.text();
   // Leptos marks the dynamic text node with `<!>` comments in SSR HTML.
   assert.match(html, /Clicked (?:<!>)?0(?:<!>)? times/, 'the counter is in the SSR HTML');
-  // Content-hashed names (hash-files): leptos-clerk-starter.<hash>.wasm / .js.
-  assert.match(html, /\/pkg\/leptos-clerk-starter\.[\w-]+\.wasm/);
-  assert.match(html, /\/pkg\/leptos-clerk-starter\.[\w-]+\.js/);
+  // Content-hashed names (hash-files): <package name>.<hash>.wasm / .js.
+  assert.match(html, new RegExp(`/pkg/${PACKAGE_NAME}\\.[\\w-]+\\.wasm`));
+  assert.match(html, new RegExp(`/pkg/${PACKAGE_NAME}\\.[\\w-]+\\.js`));
   // The release build's precompressed twin, cached for good (src/server/static_files.rs).
   const wasm = await (await wasmResponse).allHeaders();
   assert.equal(wasm['content-encoding'], 'br', 'the wasm is served brotli-compressed');

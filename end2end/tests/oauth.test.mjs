@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, CLERK_DEV_URL, CLERK_DEV_PATH, launch } from '../lib/browser.mjs';
+import { PACKAGE_NAME } from '../lib/package.mjs';
 
 const EMAIL = `oauth-e2e-${Date.now()}@example.com`;
 const PASSWORD = 'oauth-e2e-password-123';
@@ -46,7 +47,7 @@ test('sign in with Clerk over OAuth, sign out, and a tampered cookie is refused'
   await page.goto(`${BASE_URL}/oauth-demo`);
   await page.waitForURL((url) => url.href.startsWith(`${CLERK_DEV_URL}/oauth/authorize?`));
   const authorizeUrl = new URL(page.url());
-  assert.equal(authorizeUrl.searchParams.get('client_id'), 'leptos-clerk-starter-demo');
+  assert.equal(authorizeUrl.searchParams.get('client_id'), `${PACKAGE_NAME}-demo`);
   assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
   const path = (r) => new URL(r.url).pathname;
   assert.ok(

@@ -1,7 +1,7 @@
 //! Which Clerk the app talks to: real Clerk when keys are configured, otherwise the local Clerk
 //! dev instance built into the server (no account, no network) — when the server was built with
 //! the `dev-instance` feature (`scripts/dev.sh`, the browser tests); a production build
-//! (`--bin-features ssr`) has no dev instance and refuses to start without keys.
+//! (`--bin-features ssr,oauth`) has no dev instance and refuses to start without keys.
 
 use super::oauth::{setup_oauth, AppOAuth, OAuthClient};
 use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError, FrontendApiProxy};
@@ -69,10 +69,11 @@ pub enum ClerkSetupError {
         "CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set: set both (Clerk dashboard, API \
          keys page). This server was built without the local Clerk dev instance (cargo feature \
          `dev-instance`): for local development without keys run scripts/dev.sh, or \
-         `cargo leptos watch --bin-features ssr,dev-instance`"
+         `cargo leptos watch --bin-features ssr,oauth,dev-instance`"
     )]
     NoKeys,
     /// A `CLERK_OAUTH_*` or `SESSION_SECRET` variable is missing or invalid.
+    #[cfg(feature = "oauth")]
     #[error("Sign in with Clerk (OAuth): {0}")]
     OAuth(#[from] leptos_clerk::oauth::ConfigError),
     /// A dev-instance variable is malformed.
@@ -83,6 +84,14 @@ pub enum ClerkSetupError {
         /// How to fix it.
         fix: &'static str,
     },
+}
+
+/// A build without the `oauth` feature has no OAuth configuration to get wrong.
+#[cfg(not(feature = "oauth"))]
+impl From<std::convert::Infallible> for ClerkSetupError {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
 }
 
 fn env(name: &str) -> Option<String> {
@@ -141,13 +150,13 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
 }
 
 /// The OAuth application the dev instance registers for this app, unless a real one is set.
-#[cfg(feature = "dev-instance")]
+#[cfg(all(feature = "dev-instance", feature = "oauth"))]
 fn dev_oauth_registration(port: u16) -> Option<OAuthClient> {
     (!super::oauth::configured_in_env()).then(|| super::oauth::dev_oauth_client(port))
 }
 
-/// No dev instance in this build, so no OAuth application of its own.
-#[cfg(not(feature = "dev-instance"))]
+/// No dev instance or no OAuth in this build, so no OAuth application of its own.
+#[cfg(not(all(feature = "dev-instance", feature = "oauth")))]
 fn dev_oauth_registration(_port: u16) -> Option<OAuthClient> {
     None
 }

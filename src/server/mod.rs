@@ -5,6 +5,11 @@
 mod api;
 mod clerk;
 mod health;
+#[cfg(feature = "oauth")]
+mod oauth;
+// Without the `oauth` feature: the same names, and no OAuth.
+#[cfg(not(feature = "oauth"))]
+#[path = "oauth_off.rs"]
 mod oauth;
 mod page_auth;
 mod router;
@@ -14,9 +19,11 @@ pub mod static_files;
 
 pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DevInstance, DEV_INSTANCE_PATH};
 pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};
-#[cfg(feature = "dev-instance")]
+#[cfg(all(feature = "oauth", feature = "dev-instance"))]
 pub use oauth::dev_oauth_client;
-pub use oauth::{setup_oauth, AppOAuth, OAuthClient, DEMO_CLIENT_ID};
+#[cfg(feature = "oauth")]
+pub use oauth::DEMO_CLIENT_ID;
+pub use oauth::{setup_oauth, AppOAuth, OAuthClient};
 pub use page_auth::{
     require_org_permission, require_org_role, require_org_role_in, require_user, SignedIn,
 };
@@ -30,7 +37,12 @@ pub use shutdown::{
 /// Starts `tracing` output; `RUST_LOG` overrides the default filter.
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,leptos_clerk_starter=debug,leptos_clerk=debug"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(concat!(
+            "info,",
+            env!("CARGO_CRATE_NAME"),
+            "=debug,leptos_clerk=debug"
+        ))
+    });
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }

@@ -8,14 +8,15 @@ pub use clerk_dev_instance::OAuthClient;
 use leptos_clerk::oauth::config::ENV_CLIENT_ID;
 use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, ConfigError, VerifyParams};
 
-use crate::routes::AppUser;
+use crate::AppUser;
 
 /// The dev instance's OAuth application; a build without the `dev-instance` feature has none.
 #[cfg(not(feature = "dev-instance"))]
 pub type OAuthClient = std::convert::Infallible;
 
-/// Client ID of the OAuth application the dev instance registers for this app.
-pub const DEMO_CLIENT_ID: &str = "leptos-clerk-starter-demo";
+/// Client ID of the OAuth application the dev instance registers for this app: the package
+/// name + `-demo`.
+pub const DEMO_CLIENT_ID: &str = concat!(env!("CARGO_PKG_NAME"), "-demo");
 
 /// Scopes asked of the dev instance unless `CLERK_OAUTH_SCOPES` says otherwise (`openid` adds
 /// a verified ID token to the flow).

@@ -111,7 +111,7 @@ fn hash_file_path(options: &LeptosOptions) -> PathBuf {
     exe_dir.join(options.hash_file.as_ref())
 }
 
-/// The URL paths (`/pkg/leptos-clerk-starter.<hash>.wasm`, …) the hash file `text` names.
+/// The URL paths (`/pkg/<output-name>.<hash>.wasm`, …) the hash file `text` names.
 fn hashed_url_paths(options: &LeptosOptions, text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|line| line.split_once(':'))

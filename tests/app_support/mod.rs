@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use leptos::config::LeptosOptions;
 use leptos_clerk::server::{Clerk, ClerkConfig};
-use leptos_clerk_starter::server::ClerkSetup;
+
+// The app's library crate (renamed with the project).{%- if false %}
+use leptos_clerk_starter::server;
+// {% endif %}{{nl}}use {{crate_name}}::server;
 
 /// The development publishable key of the fixtures (Frontend API host `clerk.localhost`).
 pub const PK_TEST: &str = "pk_test_Y2xlcmsubG9jYWxob3N0JA";
@@ -37,8 +40,8 @@ pub fn pem_config() -> ClerkConfig {
 }
 
 /// The Clerk pieces of the router for `config`: real keys, no dev instance, no OAuth.
-pub fn setup(config: ClerkConfig) -> ClerkSetup {
-    ClerkSetup {
+pub fn setup(config: ClerkConfig) -> server::ClerkSetup {
+    server::ClerkSetup {
         clerk: Clerk::new(config).expect("valid test configuration"),
         dev_instance: None,
         frontend_api_proxy: None,
@@ -49,7 +52,7 @@ pub fn setup(config: ClerkConfig) -> ClerkSetup {
 /// Site options for a server on `addr`.
 pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("leptos-clerk-starter")
+        .output_name(env!("CARGO_PKG_NAME"))
         .site_root("target/site")
         .site_addr(addr)
         .build()
@@ -87,11 +90,11 @@ pub async fn start(data_dir: &std::path::Path) -> App {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let clerk = leptos_clerk_starter::server::setup_clerk(addr)
-        .expect("clerk set-up with the dev instance");
+    let clerk = server::setup_clerk(addr).expect("clerk set-up with the dev instance");
+    #[cfg(feature = "oauth")]
     assert!(clerk.oauth.is_some(), "the dev instance enables OAuth");
     let secret_key = clerk.dev_instance.as_ref().unwrap().secret_key();
-    let router = leptos_clerk_starter::server::build_router(leptos_options(addr), clerk);
+    let router = server::build_router(leptos_options(addr), clerk);
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     App {
         base: format!("http://{addr}"),

@@ -35,7 +35,8 @@ pub(crate) fn same_origin_path(raw: &str) -> String {
 
 /// `true` when [`same_origin_path`] would leave `raw` as it is, apart from percent-encoding
 /// non-ASCII characters: one leading `/` not followed by a separator, and no control
-/// character, space or backslash anywhere.
+/// character, space or backslash anywhere. (The OAuth strategy's check of `successRedirect`.)
+#[cfg_attr(not(feature = "oauth"), allow(dead_code))]
 pub(crate) fn is_same_origin_path(raw: &str) -> bool {
     let one_slash = raw
         .strip_prefix('/')

@@ -2,22 +2,8 @@
 //! session: signed out → `/auth/clerk/login?successRedirect=/oauth-demo`; signed in → the
 //! profile from the app's own session cookie and a sign-out form. No ClerkJS involved.
 
+use crate::{AppError, AppUser};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use crate::AppError;
-
-/// The app's user as kept in its OAuth session cookie (what the verify hook in
-/// `server/oauth.rs` returns).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AppUser {
-    /// Clerk user ID (`user_…`).
-    pub id: String,
-    /// Primary email address.
-    pub email: Option<String>,
-    /// Full name, when the user has one.
-    pub name: Option<String>,
-}
 
 /// Where the sign-in starts for this page.
 const LOGIN_HREF: &str = "/auth/clerk/login?successRedirect=%2Foauth-demo";
@@ -26,6 +12,12 @@ const LOGIN_HREF: &str = "/auth/clerk/login?successRedirect=%2Foauth-demo";
 /// the login route.
 #[server(endpoint = "oauth_demo_user")]
 pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
+    oauth_user()
+}
+
+/// The app user of the request's OAuth session.
+#[cfg(all(feature = "ssr", feature = "oauth"))]
+fn oauth_user() -> Result<AppUser, AppError> {
     use leptos_clerk::oauth::{require_oauth_user, OAuthRejection};
     match require_oauth_user::<AppUser>() {
         Ok(user) => Ok(user),
@@ -41,6 +33,14 @@ pub async fn oauth_demo_user() -> Result<AppUser, AppError> {
         )),
         Err(other) => Err(AppError::server(other)),
     }
+}
+
+/// A build without the cargo feature `oauth` has no OAuth strategy.
+#[cfg(all(feature = "ssr", not(feature = "oauth")))]
+fn oauth_user() -> Result<AppUser, AppError> {
+    Err(AppError::NotConfigured(
+        "OAuth is not in this build: enable the cargo feature `oauth`".into(),
+    ))
 }
 
 /// Shows the OAuth profile. Mount with `ssr=SsrMode::Async` so the redirect happens before

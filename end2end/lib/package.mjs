@@ -1,0 +1,7 @@
+// The app's package name, read from its Cargo.toml: the name of its server binary, of its site
+// files (`/pkg/<name>.<hash>.wasm`) and, + `-demo`, of the OAuth application the local dev
+// instance registers for it.
+import { readFileSync } from 'node:fs';
+
+const manifest = readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8');
+export const PACKAGE_NAME = manifest.match(/^name = "([^"]+)"$/m)[1];
