@@ -93,7 +93,7 @@ APP_PIDS=()
 start_app() {
   local log="$1" port="$2" origins="$3"; shift 3
   local bin="$CARGO_TARGET_DIR/release/$APP_NAME"
-  [ -x "$bin" ] || die "$bin is missing: run 'cargo ${RELEASE_BUILD[*]}' first (scripts/test.sh does)"
+  [ -x "$bin" ] || die "$bin is missing: run 'cargo ${RELEASE_BUILD[*]}' first (scripts/scale-test.sh does)"
   [ -f "$INSTANCE_ENV" ] || die "start_clerk_instance first"
   APP_SESSION_SECRET="${APP_SESSION_SECRET:-$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48)}"
   # shellcheck disable=SC2046 # one NAME=value word per line of INSTANCE_ENV
@@ -108,16 +108,32 @@ start_app() {
   wait_for_url "http://127.0.0.1:$port/healthz" "$APP_PID" "$log"
 }
 
-# start_release_server LOGDIR: the browser tests' stack — the Clerk instance and one app on free
-# loopback ports. Sets SERVER_URL (the app), CLERK_DEV_URL and SERVER_LOG; stop it with stop_server.
+# The release build the browser tests run: the production build plus the local Clerk dev
+# instance (which a release binary opens only with CLERK_DEV_INSTANCE_ALLOW_RELEASE=1).
+E2E_BUILD=(leptos build --release --precompress --bin-features ssr,oauth,dev-instance)
+
+# start_release_server LOGDIR [VAR=value...]: the browser tests' server — the release build of
+# E2E_BUILD on a free loopback port against a fresh embedded Clerk dev instance (empty Clerk keys
+# win over any in .env). Sets SERVER_URL, CLERK_DEV_URL and SERVER_LOG; stop it with stop_server.
 start_release_server() {
-  local dir="$1"; mkdir -p "$dir"
+  local dir="$1"; shift; mkdir -p "$dir"
+  local bin="$CARGO_TARGET_DIR/release/$APP_NAME"
+  [ -x "$bin" ] || die "$bin is missing: run 'cargo ${E2E_BUILD[*]}' first (scripts/test.sh does)"
   local port; port="$(free_port)"
   SERVER_URL="http://127.0.0.1:$port"
+  CLERK_DEV_URL="$SERVER_URL/__clerk"
   SERVER_LOG="$dir/app.log"
-  start_clerk_instance "$dir/clerk.log" "$SERVER_URL"
-  start_app "$SERVER_LOG" "$port" "$SERVER_URL"
-  echo "    app (release, production configuration) on $SERVER_URL (log: $SERVER_LOG)"
+  INSTANCE_DATA_DIR="$(mktemp -d)"
+  env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+    LEPTOS_OUTPUT_NAME="$APP_NAME" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD \
+    RUST_LOG="${RUST_LOG:-info}" CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY= \
+    CLERK_DEV_DATA_DIR="$INSTANCE_DATA_DIR" CLERK_DEV_ASSETS_DIR="$ROOT/.clerk-dev/assets" \
+    CLERK_DEV_INSTANCE_ALLOW_RELEASE=1 CLERK_DEV_TOKEN_LIFETIME_SECS="${CLERK_DEV_TOKEN_LIFETIME_SECS:-60}" \
+    "$@" "$bin" > "$SERVER_LOG" 2>&1 &
+  APP_PID=$!
+  APP_PIDS+=("$APP_PID")
+  wait_for_url "$SERVER_URL/healthz" "$APP_PID" "$SERVER_LOG"
+  echo "    server (release build with the dev instance) on $SERVER_URL (log: $SERVER_LOG)"
 }
 
 # stop_server: stops every app and the instance started above.

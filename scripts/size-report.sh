@@ -13,8 +13,7 @@ cd "$ROOT"
 
 if [ "${SIZE_REPORT_SKIP_BUILD:-}" != 1 ]; then
   say "release build"
-  web_cargo "${RELEASE_BUILD[@]}"
-  cargo build -q -p clerk_dev_instance --bin clerk-dev-instance
+  web_cargo "${E2E_BUILD[@]}"
 fi
 bash crates/clerk_dev_instance/fetch-assets.sh "$ROOT/.clerk-dev/assets" >/dev/null
 [ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # test.sh — THE command to run every test: installs what is missing (scripts/setup.sh), then
 #   formatting, clippy (-D warnings) for the `ssr` and the `hydrate` feature sets, cargo test,
-#   the production feature set (scripts/check-production.sh), the release build in its production
-#   configuration (cargo-leptos, no dev instance), and the browser tests (end2end/) against that
-#   release build with the standalone dev instance as its external Clerk (scripts/e2e.sh). Prints how long each phase took.
+#   the production feature set (scripts/check-production.sh), a release build with cargo-leptos
+#   (with the local Clerk dev instance), and the browser tests (end2end/) against that release
+#   build (scripts/e2e.sh). Prints how long each phase took.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -21,7 +21,7 @@ phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydra
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
 phase "template (cargo leptos new, both halves)" bash "$ROOT/scripts/check-template.sh"
 phase "production build (no dev instance)" bash "$ROOT/scripts/check-production.sh"
-phase "release build (cargo leptos, production)" web_cargo "${RELEASE_BUILD[@]}"
+phase "release build (cargo leptos)" web_cargo "${E2E_BUILD[@]}"
 phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"
 phase_summary
 say "all tests passed in $(( $(date +%s) - START )) s"

@@ -94,6 +94,8 @@ test('Ada creates an organization and activates it: the server sees her as org:a
   // Server-rendered: the settings link is there for the admin, and the page opens.
   const response = await adaPage.goto(`${BASE_URL}/orgs`);
   assert.match(await response.text(), /id="org-settings-link"/);
+  // Leaving a page before ClerkJS has loaded cancels its requests: let it finish first.
+  await clerkLoaded(adaPage);
   const settings = await adaPage.goto(`${BASE_URL}/orgs/${org.slug}/settings`);
   assert.equal(settings.status(), 200);
 });
@@ -126,6 +128,7 @@ test('Bea accepts and joins as org:member: 403 from the server, the link hidden 
   const html = await page.text();
   assert.match(html, /org:member/);
   assert.doesNotMatch(html, /id="org-settings-link"/);
+  await clerkLoaded(beaPage);
   const refused = await beaPage.goto(`${BASE_URL}/orgs/${org.slug}/settings`);
   assert.equal(refused.status(), 403);
   assert.match(await refused.text(), /403/);
@@ -142,6 +145,7 @@ test('Ada promotes Bea; after her next token refresh the settings page opens', a
   assert.equal((await apiMe(beaPage)).org_role, 'org:admin');
   const opened = await beaPage.goto(`${BASE_URL}/orgs/${org.slug}/settings`);
   assert.equal(opened.status(), 200);
+  await clerkLoaded(beaPage);
 });
 
 test('switching to the personal account changes what /api/me reports', async () => {
