@@ -98,6 +98,9 @@ test('Ada creates an organization and activates it: the server sees her as org:a
   await clerkLoaded(adaPage);
   const settings = await adaPage.goto(`${BASE_URL}/orgs/${org.slug}/settings`);
   assert.equal(settings.status(), 200);
+  // The page mounts <OrganizationProfile/>, whose @clerk/ui chunk loads lazily: let it finish
+  // before the page is left (leaving cancels it).
+  await adaPage.waitForLoadState('networkidle');
 });
 
 test('Ada invites Bea by email: the invitation is in the dev mailbox', async () => {
@@ -146,6 +149,7 @@ test('Ada promotes Bea; after her next token refresh the settings page opens', a
   const opened = await beaPage.goto(`${BASE_URL}/orgs/${org.slug}/settings`);
   assert.equal(opened.status(), 200);
   await clerkLoaded(beaPage);
+  await beaPage.waitForLoadState('networkidle');
 });
 
 test('switching to the personal account changes what /api/me reports', async () => {
