@@ -123,6 +123,33 @@ fn page(params: &HashMap<String, String>) -> (i64, i64) {
     (limit, offset)
 }
 
+/// The `limit`/`offset` page of `items` the query asks for ([`page`]), and how many there are
+/// in all.
+fn page_of<'a, T>(items: &'a [T], params: &HashMap<String, String>) -> (&'a [T], i64) {
+    let (limit, offset) = page(params);
+    let start = usize::try_from(offset).unwrap_or(0).min(items.len());
+    let end = start
+        .saturating_add(usize::try_from(limit).unwrap_or(0))
+        .min(items.len());
+    (&items[start..end], items.len() as i64)
+}
+
+/// `{data, total_count}` of the invitations `of` (with `status`, if the query has one), paged.
+fn invitations_page(
+    state: &Shared,
+    params: &HashMap<String, String>,
+    of: InvitationsOf<'_>,
+) -> Result<Value, ApiError> {
+    let status = params.get("status").map(String::as_str);
+    let list = state.store.list_invitations(of, status)?;
+    let (shown, total) = page_of(&list, params);
+    let data = shown
+        .iter()
+        .map(|i| invitation_json(state, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(paginated(data, total))
+}
+
 /// `POST /v1/organizations` with `name` and optional `slug`: the user becomes its admin. The
 /// session's active organization is left alone; ClerkJS activates it with `setActive` next.
 async fn create(
@@ -230,7 +257,6 @@ async fn members(
             .filter(|(k, v)| (k == "role" || k == "role[]") && !v.is_empty())
             .map(|(_, v)| v)
             .collect();
-    let (limit, offset) = page(&params);
     let (all, _) = state
         .store
         .list_memberships(MembershipsOf::Org(&org.id), 10_000, 0)?;
@@ -238,13 +264,8 @@ async fn members(
         .into_iter()
         .filter(|m| roles.is_empty() || roles.contains(&m.role))
         .collect();
-    let total = matching.len() as i64;
-    let shown: Vec<MembershipRecord> = matching
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .collect();
-    let body = paginated(memberships_json(&state, &shown, Api::Frontend)?, total);
+    let (shown, total) = page_of(&matching, &params);
+    let body = paginated(memberships_json(&state, shown, Api::Frontend)?, total);
     ctx.respond(&state, body)
 }
 
@@ -313,19 +334,8 @@ async fn invitations(
 ) -> Result<Response, ApiError> {
     let (_, user) = signed_in(&state, &ctx, &params)?;
     let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
-    let status = params.get("status").map(String::as_str);
-    let list = state
-        .store
-        .list_invitations(InvitationsOf::Org(&org.id), status)?;
-    let (limit, offset) = page(&params);
-    let total = list.len() as i64;
-    let data = list
-        .iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .map(|i| invitation_json(&state, i))
-        .collect::<Result<Vec<_>, _>>()?;
-    ctx.respond(&state, paginated(data, total))
+    let body = invitations_page(&state, &params, InvitationsOf::Org(&org.id))?;
+    ctx.respond(&state, body)
 }
 
 /// Invites each of `emails` with `role` and "sends" the invitation to the dev mailbox.
@@ -500,19 +510,8 @@ async fn my_invitations(
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
     let (_, user) = signed_in(&state, &ctx, &params)?;
-    let status = params.get("status").map(String::as_str);
-    let list = state
-        .store
-        .list_invitations(InvitationsOf::Email(&user.email), status)?;
-    let (limit, offset) = page(&params);
-    let total = list.len() as i64;
-    let data = list
-        .iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .map(|i| invitation_json(&state, i))
-        .collect::<Result<Vec<_>, _>>()?;
-    ctx.respond(&state, paginated(data, total))
+    let body = invitations_page(&state, &params, InvitationsOf::Email(&user.email))?;
+    ctx.respond(&state, body)
 }
 
 /// `POST /v1/me/organization_invitations/{id}/accept`: joins with the invited role.
