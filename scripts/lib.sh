@@ -14,6 +14,8 @@ WEB_TOOLCHAIN_FILE="$LCS_CACHE_DIR/web-toolchain"
 mkdir -p "$LCS_CACHE_DIR"
 
 say() { printf '\n==> %s\n' "$*"; }
+# as_root COMMAND...: runs a command as root (directly, or through sudo).
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 
 # phase NAME COMMAND...: runs a command and prints how long it took.

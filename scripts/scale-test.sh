@@ -18,7 +18,6 @@ cd "$ROOT"
 SECS="${SCALE_SECS:-15}"
 REPORT="$ROOT/target/scale-report.md"
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   say "installing nginx and wrk (OS packages)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -19,8 +19,6 @@ BINARYEN_NPM_VERSION=132.0.0
 WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$ROOT/Cargo.lock")"
 [ -n "$WB_VERSION" ] || die "Cargo.lock does not pin wasm-bindgen"
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-
 rustc_minor() { rustc "+$1" --version 2>/dev/null | awk '{split($2, v, "."); print v[2]}'; }
 
 normal_path() {
