@@ -110,17 +110,18 @@ start_app() {
   wait_for_url "http://127.0.0.1:$port/healthz" "$APP_PID" "$log"
 }
 
-# The release build the browser tests run: the production build plus the local Clerk dev
-# instance (which a release binary opens only with CLERK_DEV_INSTANCE_ALLOW_RELEASE=1).
-E2E_BUILD=(leptos build --release --precompress --bin-features ssr,oauth,dev-instance)
+# The production build plus the embedded local Clerk dev instance (which a release binary opens
+# only with CLERK_DEV_INSTANCE_ALLOW_RELEASE=1): the browser tests' second configuration, and
+# scripts/size-report.sh.
+DEV_INSTANCE_BUILD=(leptos build --release --precompress --bin-features ssr,oauth,dev-instance)
 
-# start_release_server LOGDIR [VAR=value...]: the browser tests' server — the release build of
-# E2E_BUILD on a free loopback port against a fresh embedded Clerk dev instance (empty Clerk keys
+# start_dev_instance_server LOGDIR [VAR=value...]: the release build of
+# DEV_INSTANCE_BUILD on a free loopback port against a fresh embedded Clerk dev instance (empty Clerk keys
 # win over any in .env). Sets SERVER_URL, CLERK_DEV_URL and SERVER_LOG; stop it with stop_server.
-start_release_server() {
+start_dev_instance_server() {
   local dir="$1"; shift; mkdir -p "$dir"
   local bin="$CARGO_TARGET_DIR/release/$APP_NAME"
-  [ -x "$bin" ] || die "$bin is missing: run 'cargo ${E2E_BUILD[*]}' first (scripts/test.sh does)"
+  [ -x "$bin" ] || die "$bin is missing: run 'cargo ${DEV_INSTANCE_BUILD[*]}' first (scripts/test.sh does)"
   local port; port="$(free_port)"
   SERVER_URL="http://127.0.0.1:$port"
   CLERK_DEV_URL="$SERVER_URL/__clerk"

@@ -13,7 +13,7 @@ cd "$ROOT"
 
 if [ "${SIZE_REPORT_SKIP_BUILD:-}" != 1 ]; then
   say "release build"
-  web_cargo "${E2E_BUILD[@]}"
+  web_cargo "${DEV_INSTANCE_BUILD[@]}"
 fi
 bash crates/clerk_dev_instance/fetch-assets.sh "$ROOT/.clerk-dev/assets" >/dev/null
 [ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci)
@@ -50,7 +50,7 @@ say "Chromium: bytes on the wire and time to interactive"
 USER_CREDENTIALS="size-report@example.com:a-long-password-123"
 # Tokens outlive the run, so no page load needs a handshake redirect in the middle of a number.
 export CLERK_DEV_DEMO_USER="$USER_CREDENTIALS" CLERK_DEV_TOKEN_LIFETIME_SECS=3600
-start_release_server "$LCS_CACHE_DIR/size-report-logs"
+start_dev_instance_server "$LCS_CACHE_DIR/size-report-logs"
 trap stop_server EXIT
 BROWSER_TABLES="$(cd end2end && BASE_URL="$SERVER_URL" SIZE_REPORT_USER="$USER_CREDENTIALS" node size-report.mjs)"
 

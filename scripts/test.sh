@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # test.sh — THE command to run every test: installs what is missing (scripts/setup.sh), then
 #   formatting, clippy (-D warnings) for the `ssr` and the `hydrate` feature sets, cargo test,
-#   the production feature set (scripts/check-production.sh), a release build with cargo-leptos
-#   (with the local Clerk dev instance), and the browser tests (end2end/) against that release
-#   build (scripts/e2e.sh). Prints how long each phase took.
+#   the production feature set (scripts/check-production.sh), and the browser tests (end2end/,
+#   scripts/e2e.sh) against release builds made with cargo-leptos: the production build run as in
+#   production (pk_live_ keys, Frontend API proxy, the standalone clerk-dev-instance as its
+#   Clerk), then the build with the embedded dev instance as a fresh clone runs it. Prints how
+#   long each phase took.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -21,7 +23,9 @@ phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydra
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
 phase "template (cargo leptos new, both halves)" bash "$ROOT/scripts/check-template.sh"
 phase "production build (no dev instance)" bash "$ROOT/scripts/check-production.sh"
-phase "release build (cargo leptos)" web_cargo "${E2E_BUILD[@]}"
-phase "browser tests (release build)" bash "$ROOT/scripts/e2e.sh"
+phase "release build (production)" web_cargo "${RELEASE_BUILD[@]}"
+phase "browser tests (production configuration)" bash "$ROOT/scripts/e2e.sh" production
+phase "release build (embedded dev instance)" web_cargo "${DEV_INSTANCE_BUILD[@]}"
+phase "browser tests (embedded dev instance)" bash "$ROOT/scripts/e2e.sh" dev-instance
 phase_summary
 say "all tests passed in $(( $(date +%s) - START )) s"

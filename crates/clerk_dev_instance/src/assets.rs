@@ -3,8 +3,9 @@
 //! `assets_dir/{clerk-js,ui}/dist/` (see `fetch-assets.sh`).
 //!
 //! The URLs carry the pinned version, so a file never changes: it is served as immutable, and
-//! compressed once per run (brotli quality 11 and gzip level 9, kept in memory) for clients
-//! that accept it.
+//! compressed once per run (brotli quality 9 and gzip level 9, kept in memory) for clients
+//! that accept it. Quality 9, not 11: clerk.browser.js compresses in 0.26 s instead of 2.9 s
+//! (the first page load waits for it) and is 7% larger (75.7 kB instead of 70.6 kB).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -92,7 +93,7 @@ impl Encoded {
     fn compress(identity: Vec<u8>) -> std::io::Result<Self> {
         let mut br = Vec::with_capacity(identity.len() / 3);
         let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
+            quality: 9,
             lgwin: 22,
             size_hint: identity.len(),
             ..Default::default()

@@ -72,6 +72,15 @@ impl InstanceEnvironment {
         }
     }
 
+    /// The publishable key ClerkJS is given: [`crate::PUBLISHABLE_KEY`] or
+    /// [`crate::PUBLISHABLE_KEY_LIVE`].
+    pub fn publishable_key(self) -> &'static str {
+        match self {
+            Self::Development => crate::PUBLISHABLE_KEY,
+            Self::Production => crate::PUBLISHABLE_KEY_LIVE,
+        }
+    }
+
     /// The prefix of the instance's keys: `test` or `live`.
     pub(crate) fn key_kind(self) -> &'static str {
         match self {

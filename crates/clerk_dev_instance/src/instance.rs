@@ -215,7 +215,7 @@ fn tunnel_method(mut request: Request) -> Request {
 pub(crate) fn router(state: Arc<Instance>) -> Router {
     let hosts = state.hosts.clone();
     let inner = Router::new()
-        .merge(fapi::router())
+        .merge(fapi::router(state.clone()))
         .merge(oauth::router())
         .nest("/api", bapi::router(state.clone()))
         .merge(assets::router())

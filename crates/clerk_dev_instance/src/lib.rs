@@ -126,10 +126,7 @@ impl DevInstance {
     /// The publishable key ClerkJS must be given ([`PUBLISHABLE_KEY`], or
     /// [`PUBLISHABLE_KEY_LIVE`] for a production instance).
     pub fn publishable_key(&self) -> &str {
-        match self.inner.config.environment {
-            InstanceEnvironment::Development => PUBLISHABLE_KEY,
-            InstanceEnvironment::Production => PUBLISHABLE_KEY_LIVE,
-        }
+        self.inner.config.environment.publishable_key()
     }
 
     /// The instance's secret key (`sk_test_…`, `sk_live_…` for a production instance),

@@ -13,10 +13,15 @@ use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::client_uat::{self, SESSION};
 use super::{Ctx, Shared};
+use crate::config::InstanceEnvironment;
 use crate::error::ApiError;
 use crate::instance::Instance;
 use crate::util::{insert_capped, origin_of, random_token};
+
+/// Attributes that delete a cookie.
+const EXPIRED: &str = "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
 
 /// How long a handshake nonce can be redeemed.
 pub(crate) const NONCE_TTL: Duration = Duration::from_secs(60);
@@ -48,8 +53,15 @@ fn with_params(url: &str, params: &[(&str, &str)]) -> String {
     out
 }
 
-/// The Set-Cookie directives describing the client's current state.
-fn directives(state: &Instance, ctx: &Ctx, origin: &str) -> Result<Vec<String>, ApiError> {
+/// The Set-Cookie directives describing the client's current state: `__session` and
+/// `__client_uat` (also under their suffixed names when the app asked for `suffixed`), and the
+/// dev-browser cookie of a development instance.
+fn directives(
+    state: &Instance,
+    ctx: &Ctx,
+    origin: &str,
+    suffixed: bool,
+) -> Result<Vec<String>, ApiError> {
     let session = match &ctx.client.last_active_session_id {
         Some(id) => state.store.session(id)?.filter(|s| s.is_active()),
         None => None,
@@ -62,30 +74,26 @@ fn directives(state: &Instance, ctx: &Ctx, origin: &str) -> Result<Vec<String>, 
             .into_iter()
             .next(),
     };
-    let attributes = "Path=/; SameSite=Lax";
-    let mut out = Vec::new();
-    match session {
+    let (token, uat) = match session {
         Some(session) => {
             let token = state
                 .mint_token(&session, Some(origin))
                 .map_err(|e| ApiError::internal("signing", e))?;
-            let uat = ctx.client.updated_at_secs.max(1);
-            out.push(format!("__session={token}; {attributes}"));
-            out.push(format!(
-                "__client_uat={uat}; {attributes}; Max-Age=315360000"
-            ));
+            (Some(token), ctx.client.updated_at_secs.max(1))
         }
-        None => {
-            out.push(format!(
-                "__session=; {attributes}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-            ));
-            out.push(format!("__client_uat=0; {attributes}; Max-Age=315360000"));
-        }
+        None => (None, 0),
+    };
+    let mut out = match token {
+        Some(token) => client_uat::directives(state, SESSION, &token, suffixed, ""),
+        None => client_uat::directives(state, SESSION, "", suffixed, EXPIRED),
+    };
+    out.extend(client_uat::uat_directives(state, uat, suffixed));
+    if state.config.environment == InstanceEnvironment::Development {
+        out.push(format!(
+            "__clerk_db_jwt={}; Path=/; SameSite=Lax; Max-Age=315360000",
+            ctx.client.dev_browser
+        ));
     }
-    out.push(format!(
-        "__clerk_db_jwt={}; {attributes}; Max-Age=315360000",
-        ctx.client.dev_browser
-    ));
     Ok(out)
 }
 
@@ -129,16 +137,15 @@ pub(crate) async fn handshake(
         .param("redirect_url")
     };
     let origin = allowed_redirect(&state, redirect_url).ok_or_else(invalid)?;
-    let directives = directives(&state, &ctx, origin)?;
+    let suffixed = query.get("suffixed_cookies").map(String::as_str) == Some("true");
+    let directives = directives(&state, &ctx, origin, suffixed)?;
     state.store.save_client(&mut ctx.client)?;
     let nonce = store_nonce(&state, directives);
-    let location = with_params(
-        redirect_url,
-        &[
-            ("__clerk_handshake_nonce", &nonce),
-            ("__clerk_db_jwt", &ctx.client.dev_browser),
-        ],
-    );
+    let mut params = vec![("__clerk_handshake_nonce", nonce.as_str())];
+    if state.config.environment == InstanceEnvironment::Development {
+        params.push(("__clerk_db_jwt", &ctx.client.dev_browser));
+    }
+    let location = with_params(redirect_url, &params);
     let location: axum::http::HeaderValue = location.parse().map_err(|_| invalid())?;
     let mut response = ctx.with_cookie(StatusCode::TEMPORARY_REDIRECT);
     let headers = response.headers_mut();

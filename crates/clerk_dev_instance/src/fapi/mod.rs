@@ -4,6 +4,7 @@
 //! identified by the instance's own HttpOnly cookie ([`crate::CLIENT_COOKIE`]).
 
 mod client;
+mod client_uat;
 mod environment;
 pub(crate) mod handshake;
 mod me;
@@ -37,8 +38,9 @@ use crate::views;
 /// Axum state of all handlers.
 pub(crate) type Shared = Arc<Instance>;
 
-/// The FAPI routes.
-pub(crate) fn router() -> Router<Shared> {
+/// The FAPI routes, with the production instance's `__client_uat` cookies
+/// ([`client_uat::production_cookies`]) on every response.
+pub(crate) fn router(state: Shared) -> Router<Shared> {
     Router::new()
         .route(
             "/v1/environment",
@@ -57,6 +59,10 @@ pub(crate) fn router() -> Router<Shared> {
         .merge(sessions::router())
         .merge(me::router())
         .merge(orgs::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            client_uat::production_cookies,
+        ))
 }
 
 async fn jwks(axum::extract::State(state): axum::extract::State<Shared>) -> Json<Value> {
