@@ -34,9 +34,13 @@ cargo build -q -p clerk_dev_instance --bin clerk-dev-instance
 
 WORK="$(mktemp -d)"
 NGINX_PID=""
+LOGS="$LCS_CACHE_DIR/scale-logs"
 cleanup() {
   [ -z "$NGINX_PID" ] || kill "$NGINX_PID" 2>/dev/null || true
   stop_server
+  # The logs of this run stay for a look after a failure.
+  rm -rf "$LOGS"; mkdir -p "$LOGS"
+  cp "$WORK"/*.log "$WORK"/*.json "$WORK"/nginx/*.log "$LOGS"/ 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -120,19 +124,31 @@ PAGE="/protected"
 USER_ID="$(curl -fsS -H "Cookie: $COOKIE" "$PUBLIC$PAGE" | grep -oE 'user_[A-Za-z0-9]+' | head -1)"
 [ -n "$USER_ID" ] || die "$PAGE with the browser's cookies is not signed in"
 cat > "$WORK/count.lua" <<'LUA'
--- Counts every answer that is not a 200 (wrk itself counts only >= 400) and prints JSON.
+-- Counts every answer that is not a 200 (wrk itself counts only >= 400), by status, and
+-- prints JSON.
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
-function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
+function init(args) bad = 0; statuses = {} end
+function response(status, headers, body)
+  if status ~= 200 then
+    bad = bad + 1
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
 function done(summary, latency, requests)
-  local not_ok = 0
-  for _, t in ipairs(threads) do not_ok = not_ok + t:get("bad") end
+  local not_ok, by_status = 0, {}
+  for _, t in ipairs(threads) do
+    not_ok = not_ok + t:get("bad")
+    for status, n in pairs(t:get("statuses")) do by_status[status] = (by_status[status] or 0) + n end
+  end
+  local parts = {}
+  for status, n in pairs(by_status) do table.insert(parts, string.format('"%d":%d', status, n)) end
   local e = summary.errors
   io.write(string.format(
-    'WRK {"requests":%d,"req_per_s":%.0f,"p50_ms":%.1f,"p99_ms":%.1f,"non_200":%d,"socket_errors":%d}\n',
+    'WRK {"requests":%d,"req_per_s":%.0f,"p50_ms":%.1f,"p99_ms":%.1f,"non_200":%d,"socket_errors":%d,"non_200_by_status":{%s}}\n',
     summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, not_ok, e.connect + e.read + e.write + e.timeout))
+    latency:percentile(99) / 1000, not_ok, e.connect + e.read + e.write + e.timeout,
+    table.concat(parts, ",")))
 end
 LUA
 # load URL SECONDS: a wrk run of a signed-in page (2 threads, 16 connections); prints its JSON.
@@ -160,18 +176,20 @@ wait "$WRK"; wait "${INSTANCE_PIDS[2]}" 2>/dev/null && echo "    instance 3 drai
   || die "instance 3 did not exit 0 after SIGTERM"
 no_loss "kill -9 + drain" "$(cat "$WORK/kill.json")"
 wait "${INSTANCE_PIDS[1]}" 2>/dev/null || true
+# nginx's fail_timeout in deploy/nginx.conf: a restarted instance is back in the rotation after it.
+BACK_IN_ROTATION=$(( $(sed -n 's/.*fail_timeout=\([0-9]*\)s.*/\1/p' "$ROOT/deploy/nginx.conf" | head -1) + 1 ))
 start_instance 1; start_instance 2
-sleep 6 # nginx's fail_timeout: the restarted instances are back in the rotation
+sleep "$BACK_IN_ROTATION"
 
-say "3b. rolling restart of all three under load"
-ROLL_SECS=$(( SECS * 2 ))
+say "3b. rolling restart of all three under load (the next one stopped ${BACK_IN_ROTATION} s after the last is back)"
+ROLL_SECS=$(( 4 + 3 * (BACK_IN_ROTATION + 2) )) # outlasts the three restarts
 load "$PUBLIC$PAGE" "$ROLL_SECS" > "$WORK/roll.json" &
 WRK=$!
 sleep 2
 for i in 0 1 2; do
   kill -TERM "${INSTANCE_PIDS[$i]}"; wait "${INSTANCE_PIDS[$i]}" || die "instance $((i + 1)) did not exit 0"
   start_instance "$i"; echo "    instance $((i + 1)) restarted"
-  sleep 2
+  sleep "$BACK_IN_ROTATION"
 done
 wait "$WRK"
 no_loss "rolling restart" "$(cat "$WORK/roll.json")"

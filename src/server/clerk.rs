@@ -75,7 +75,7 @@ pub enum ClerkSetupError {
     /// A `CLERK_OAUTH_*` or `SESSION_SECRET` variable is missing or invalid.
     #[cfg(feature = "oauth")]
     #[error("Sign in with Clerk (OAuth): {0}")]
-    OAuth(#[from] leptos_clerk::oauth::ConfigError),
+    OAuth(#[from] leptos_clerk::oauth::OAuthConfigError),
     /// A dev-instance variable is malformed.
     #[error("{name} is invalid: {fix}")]
     Invalid {

@@ -6,7 +6,7 @@
 #[cfg(feature = "dev-instance")]
 pub use clerk_dev_instance::OAuthClient;
 use leptos_clerk::oauth::config::ENV_CLIENT_ID;
-use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, ConfigError, VerifyParams};
+use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, OAuthConfigError, VerifyParams};
 
 use crate::AppUser;
 
@@ -51,7 +51,7 @@ pub fn dev_oauth_client(port: u16) -> OAuthClient {
 pub fn setup_oauth(
     port: u16,
     dev_client: Option<&OAuthClient>,
-) -> Result<Option<AppOAuth>, ConfigError> {
+) -> Result<Option<AppOAuth>, OAuthConfigError> {
     let config = if configured_in_env() {
         ClerkOAuthConfig::from_env()?
     } else if let Some(client) = dev_client {
@@ -69,7 +69,7 @@ pub fn setup_oauth(
 
 /// The configuration against the dev instance's `client`, the instance served on `port`.
 #[cfg(feature = "dev-instance")]
-fn dev_config(port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, ConfigError> {
+fn dev_config(port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, OAuthConfigError> {
     use super::clerk::DEV_INSTANCE_PATH;
     use leptos_clerk::oauth::config::{
         ENV_CALLBACK_URL, ENV_CLIENT_SECRET, ENV_DOMAIN, ENV_SCOPES, ENV_SESSION_SECRET,
@@ -96,7 +96,7 @@ fn dev_config(port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, Confi
 
 /// No dev instance in this build: there is no client to configure against.
 #[cfg(not(feature = "dev-instance"))]
-fn dev_config(_port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, ConfigError> {
+fn dev_config(_port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, OAuthConfigError> {
     match *client {}
 }
 

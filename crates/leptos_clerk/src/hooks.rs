@@ -9,9 +9,9 @@ use std::sync::atomic::AtomicBool;
 
 use leptos::prelude::*;
 
-use crate::browser::{self, Clerk, ClerkJsError};
+use crate::browser::{self, ClerkJs, ClerkJsError};
 use crate::provider::{warn_once, ClerkContext};
-use crate::state::{AuthSnapshot, UserSnapshot};
+use crate::state::{AuthSnapshot, Check, UserSnapshot};
 
 /// A hook was called outside [`crate::ClerkProvider`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,12 +79,10 @@ impl UseAuth {
             .await
     }
 
-    /// Whether the user has `role` and/or `permission` in the active
-    /// organization (`has()`); tracks the auth state.
-    pub fn has(&self, role: Option<&str>, permission: Option<&str>) -> bool {
-        self.context
-            .auth
-            .with(|auth| is_authorized(auth, role, permission))
+    /// Clerk's `has()` in the browser, with the server's [`Check`] (role, permission, feature
+    /// or plan); tracks the auth state.
+    pub fn has(&self, check: Check<'_>) -> bool {
+        self.context.auth.with(|auth| auth.has(check))
     }
 }
 
@@ -169,7 +167,7 @@ pub fn use_session() -> UseSession {
 }
 
 /// The ClerkJS instance: `None` until it has loaded (always on the server).
-pub fn use_clerk() -> ReadSignal<Option<Clerk>, crate::provider::ClerkStorage> {
+pub fn use_clerk() -> ReadSignal<Option<ClerkJs>, crate::provider::ClerkStorage> {
     clerk_context("use_clerk()").clerk.read_only()
 }
 
@@ -180,7 +178,7 @@ fn is_loaded(context: ClerkContext) -> Signal<bool> {
 }
 
 /// The loaded ClerkJS instance, waiting if it is still loading.
-pub(crate) async fn loaded_clerk(context: ClerkContext) -> Result<Clerk, ClerkJsError> {
+pub(crate) async fn loaded_clerk(context: ClerkContext) -> Result<ClerkJs, ClerkJsError> {
     if let Some(clerk) = context.clerk.try_get_untracked().flatten() {
         return Ok(clerk);
     }
@@ -246,6 +244,26 @@ mod tests {
         assert!(!is_authorized(&auth, Some("org:member"), None));
         assert!(!is_authorized(&auth, None, Some("org:invoices:write")));
         assert!(is_authorized(&auth, None, None));
+    }
+
+    #[test]
+    fn browser_has_takes_the_servers_checks() {
+        let auth = AuthSnapshot {
+            features: Some("o:reports,u:beta".into()),
+            plans: Some("u:pro".into()),
+            ..member("org:admin", &["org:invoices:read"])
+        };
+        assert!(auth.has(Check::Role("admin")) && !auth.has(Check::Role("member")));
+        assert!(auth.has(Check::Permission("invoices:read")));
+        assert!(!auth.has(Check::Permission("org:invoices:write")));
+        assert!(auth.has(Check::Feature("reports")) && auth.has(Check::Feature("u:beta")));
+        assert!(!auth.has(Check::Feature("u:reports")));
+        assert!(auth.has(Check::Plan("pro")) && !auth.has(Check::Plan("o:pro")));
+        let signed_out = AuthSnapshot {
+            user_id: None,
+            ..auth
+        };
+        assert!(!signed_out.has(Check::Plan("pro")) && !signed_out.has(Check::Role("admin")));
     }
 
     #[test]

@@ -46,7 +46,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use leptos::prelude::*;
 
-use crate::browser::{Clerk, ClerkJsError};
+use crate::browser::{ClerkJs, ClerkJsError};
 use crate::state::{AuthSnapshot, ClerkState, OrganizationsSnapshot};
 
 /// Where the ClerkJS handle is stored. In the browser it wraps a JS object, so it stays on its
@@ -68,7 +68,7 @@ pub struct ClerkContext {
     pub(crate) auth: RwSignal<AuthSnapshot>,
     /// The user's organizations as ClerkJS reports them; `None` until it has loaded.
     pub(crate) organizations: RwSignal<Option<OrganizationsSnapshot>>,
-    pub(crate) clerk: RwSignal<Option<Clerk>, ClerkStorage>,
+    pub(crate) clerk: RwSignal<Option<ClerkJs>, ClerkStorage>,
     pub(crate) load_error: RwSignal<Option<ClerkJsError>>,
 }
 
@@ -104,7 +104,7 @@ impl ClerkContext {
 
     /// Copies ClerkJS's current state into the signals (only what changed).
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    fn follow(&self, clerk: &Clerk) {
+    fn follow(&self, clerk: &ClerkJs) {
         let snapshot = clerk.auth_snapshot();
         if self.auth.try_with_untracked(|auth| *auth != snapshot) == Some(true) {
             self.auth.set(snapshot);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `id` of the `<script type="application/json">` element holding the
 /// serialised [`ClerkState`].
-pub const CLERK_STATE_ELEMENT_ID: &str = "__clerk_state";
+pub(crate) const CLERK_STATE_ELEMENT_ID: &str = "__clerk_state";
 
 /// Everything the browser needs to boot ClerkJS and render the first frame.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +79,34 @@ pub struct AuthSnapshot {
     pub plans: Option<String>,
 }
 
+/// One authorization check, as Clerk's `has({ role | permission | feature | plan })`: the same
+/// type on the server (`server::Auth::has`) and in the browser ([`crate::UseAuth::has`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check<'a> {
+    /// An organization role (`admin` or `org:admin`).
+    Role(&'a str),
+    /// An organization permission (`org:invoices:read`).
+    Permission(&'a str),
+    /// A billing feature, optionally scoped (`o:reports`, `u:beta`).
+    Feature(&'a str),
+    /// A billing plan, optionally scoped (`u:pro`).
+    Plan(&'a str),
+}
+
 impl AuthSnapshot {
+    /// Clerk's `has()`: signed in and `check` holds for the session (roles and permissions in
+    /// its active organization).
+    pub fn has(&self, check: Check<'_>) -> bool {
+        match check {
+            Check::Role(role) => crate::hooks::is_authorized(self, Some(role), None),
+            Check::Permission(permission) => {
+                crate::hooks::is_authorized(self, None, Some(permission))
+            }
+            Check::Feature(feature) => self.has_feature(feature),
+            Check::Plan(plan) => self.has_plan(plan),
+        }
+    }
+
     /// Whether the server saw a signed-in, active session.
     pub fn is_signed_in(&self) -> bool {
         self.user_id.is_some()
@@ -98,7 +125,7 @@ impl AuthSnapshot {
 }
 
 /// Splits a scoped list (`o:a,u:b,ou:c`) into (org values, user values).
-pub fn split_by_scope(list: Option<&str>) -> (Vec<String>, Vec<String>) {
+pub(crate) fn split_by_scope(list: Option<&str>) -> (Vec<String>, Vec<String>) {
     let (mut org, mut user) = (Vec::new(), Vec::new());
     for item in list.unwrap_or_default().split(',').map(str::trim) {
         let Some((scope, value)) = item.split_once(':') else {
@@ -119,7 +146,7 @@ pub fn split_by_scope(list: Option<&str>) -> (Vec<String>, Vec<String>) {
 
 /// Clerk's `checkForFeatureOrPlan` on a scoped list: `o:x` / `u:x` look in one scope, a bare
 /// name in both; an unknown scope never matches.
-pub fn has_scoped(claim: Option<&str>, wanted: &str) -> bool {
+pub(crate) fn has_scoped(claim: Option<&str>, wanted: &str) -> bool {
     let (org, user) = split_by_scope(claim);
     match wanted.split_once(':') {
         Some(("o" | "org", id)) => org.iter().any(|f| f == id),

@@ -13,8 +13,8 @@ use axum::{Json, Router};
 use http::request::Parts;
 use leptos::prelude::*;
 use leptos_clerk::server::{get_clerk_state, Auth, Clerk, ClerkConfig};
-use leptos_clerk::state::{AuthSnapshot, ClerkState};
 use leptos_clerk::{use_auth, ClerkProvider, ClerkScripts, SignedIn, SignedOut};
+use leptos_clerk::{AuthSnapshot, ClerkState};
 use serde_json::{json, Value};
 
 /// A networkless development configuration (`jwt_key`: no Backend API call).

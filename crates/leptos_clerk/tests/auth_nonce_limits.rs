@@ -13,8 +13,8 @@ use std::time::Duration;
 use auth_support::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use leptos_clerk::server::handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS;
 use leptos_clerk::server::Clerk;
+use leptos_clerk::server::MAX_CONCURRENT_NONCE_RESOLUTIONS;
 
 /// A nonce the fake Backend API knows, with the directives of a signed-in session.
 fn known_nonce(bapi: &FakeBapi, nonce: &str) {

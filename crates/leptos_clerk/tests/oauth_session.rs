@@ -5,7 +5,7 @@ mod oauth_support;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use leptos_clerk::oauth::{ClerkOAuthConfig, ConfigError};
+use leptos_clerk::oauth::{ClerkOAuthConfig, OAuthConfigError};
 use oauth_support::*;
 
 #[tokio::test]
@@ -169,7 +169,7 @@ fn env(overrides: &[(&'static str, &str)]) -> HashMap<&'static str, String> {
     env
 }
 
-fn load(overrides: &[(&'static str, &str)]) -> Result<ClerkOAuthConfig, ConfigError> {
+fn load(overrides: &[(&'static str, &str)]) -> Result<ClerkOAuthConfig, OAuthConfigError> {
     let env = env(overrides);
     ClerkOAuthConfig::from_lookup(|key| env.get(key).cloned())
 }

@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
-use leptos_clerk::server::context::require_auth_from_parts;
+use leptos_clerk::server::require_auth_from_parts;
 use leptos_clerk::server::Clerk;
 use oauth_support::{AppOptions, Browser, Provider};
 use url::Url;

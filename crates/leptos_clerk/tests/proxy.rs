@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use futures::{SinkExt, StreamExt};
-use leptos_clerk::server::keys::{InstanceType, PublishableKey};
 use leptos_clerk::server::{Clerk, ClerkConfig, FrontendApiProxy, ProxyOptions};
+use leptos_clerk::server::{InstanceType, PublishableKey};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

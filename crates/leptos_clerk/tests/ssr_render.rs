@@ -5,8 +5,8 @@
 #![cfg(feature = "ssr")]
 
 use leptos::prelude::*;
-use leptos_clerk::state::{AuthSnapshot, ClerkState, ClerkUrls, UserSnapshot};
 use leptos_clerk::*;
+use leptos_clerk::{AuthSnapshot, ClerkState, ClerkUrls, UserSnapshot};
 // Named, so that it wins over `leptos::prelude::Show` (both are glob imports above).
 use leptos_clerk::{Show, When};
 

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use common::RUNTIME;
 use http::HeaderMap;
 use leptos_clerk::server::fuzzing::handshake_payload_directives;
-use leptos_clerk::server::handshake::{apply_directives, token_directives};
+use leptos_clerk::server::fuzzing::{apply_directives, token_directives};
 use leptos_clerk::server::{AuthStatus, Clerk};
 use libfuzzer_sys::fuzz_target;
 

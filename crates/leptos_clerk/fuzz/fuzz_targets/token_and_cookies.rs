@@ -10,9 +10,9 @@ mod common;
 use std::sync::LazyLock;
 
 use common::RUNTIME;
-use leptos_clerk::server::cookies::{ClerkCookies, CookieJar};
-use leptos_clerk::server::keys::InstanceType;
-use leptos_clerk::server::verify::peek_claims;
+use leptos_clerk::server::fuzzing::{ClerkCookies, CookieJar};
+use leptos_clerk::server::InstanceType;
+use leptos_clerk::server::fuzzing::peek_claims;
 use leptos_clerk::server::{AuthStatus, Clerk};
 use libfuzzer_sys::fuzz_target;
 

@@ -1,4 +1,4 @@
-//! [`Clerk`]: the typed handle on the loaded `window.Clerk` instance.
+//! [`ClerkJs`]: the typed handle on the loaded `window.Clerk` instance.
 
 use js_sys::{Array, Function, Promise, JSON};
 use wasm_bindgen::prelude::*;
@@ -13,9 +13,9 @@ use crate::state::{
 
 /// A handle on the ClerkJS instance. Cheap to clone.
 #[derive(Clone, Debug)]
-pub struct Clerk(pub(crate) JsClerk);
+pub struct ClerkJs(pub(crate) JsClerk);
 
-impl Clerk {
+impl ClerkJs {
     /// Whether `Clerk.load()` has completed.
     pub fn is_loaded(&self) -> bool {
         self.0.loaded()
@@ -203,7 +203,7 @@ impl Clerk {
         result.map_err(|e| call_error("mount", &e))
     }
 
-    /// Unmounts a component mounted with [`Clerk::mount`].
+    /// Unmounts a component mounted with [`ClerkJs::mount`].
     pub(crate) fn unmount(&self, component: Mountable, node: &web_sys::Element) {
         let clerk = &self.0;
         let result = match component {

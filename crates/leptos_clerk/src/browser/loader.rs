@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::bindings::JsClerk;
-use super::clerk::{js_message, to_js, Clerk};
+use super::clerk::{js_message, to_js, ClerkJs};
 use super::options::{in_app_path, load_options};
 use super::ClerkJsError;
 use crate::state::ClerkState;
@@ -25,7 +25,7 @@ pub type Navigator = Rc<dyn Fn(&str, bool)>;
 enum LoadState {
     Idle,
     Loading,
-    Ready(Clerk),
+    Ready(ClerkJs),
     Failed(ClerkJsError),
 }
 
@@ -39,7 +39,7 @@ thread_local! {
 pub async fn load_clerk(
     state: &ClerkState,
     navigator: Option<Navigator>,
-) -> Result<Clerk, ClerkJsError> {
+) -> Result<ClerkJs, ClerkJsError> {
     if let Some(outcome) = wait_for_outcome().await {
         return outcome;
     }
@@ -56,7 +56,7 @@ pub async fn load_clerk(
 
 /// The loaded ClerkJS instance, waiting while a load is in progress; `None`
 /// when ClerkJS was never requested or failed to load.
-pub async fn loaded_clerk() -> Option<Clerk> {
+pub async fn loaded_clerk() -> Option<ClerkJs> {
     wait_for_outcome().await.and_then(Result::ok)
 }
 
@@ -79,7 +79,7 @@ pub(crate) async fn fresh_session_token(skip_cache: bool) -> Option<String> {
 }
 
 /// `None` when no load was started yet; otherwise the (awaited) outcome.
-async fn wait_for_outcome() -> Option<Result<Clerk, ClerkJsError>> {
+async fn wait_for_outcome() -> Option<Result<ClerkJs, ClerkJsError>> {
     loop {
         let outcome = LOAD_STATE.with(|cell| match &*cell.borrow() {
             LoadState::Idle => Some(None),
@@ -97,7 +97,7 @@ async fn wait_for_outcome() -> Option<Result<Clerk, ClerkJsError>> {
 async fn load_once(
     state: &ClerkState,
     navigator: Option<Navigator>,
-) -> Result<Clerk, ClerkJsError> {
+) -> Result<ClerkJs, ClerkJsError> {
     if state.publishable_key.is_empty() {
         return Err(ClerkJsError::MissingPublishableKey);
     }
@@ -119,7 +119,7 @@ async fn load_once(
         let promise = clerk.load(&options).map_err(|e| load_error(&e))?;
         JsFuture::from(promise).await.map_err(|e| load_error(&e))?;
     }
-    Ok(Clerk(clerk))
+    Ok(ClerkJs(clerk))
 }
 
 /// Polls `window.Clerk` until it is an object with a `load` function.

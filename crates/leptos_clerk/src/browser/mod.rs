@@ -3,7 +3,7 @@
 //! With the `hydrate` feature this talks to the ClerkJS instance created by the
 //! scripts [`crate::ClerkScripts`] puts into the page. Without it (server
 //! builds) the same names exist as no-ops, so app code compiles unchanged on
-//! both sides: there simply never is a loaded [`Clerk`] on the server.
+//! both sides: there simply never is a loaded [`ClerkJs`] on the server.
 
 mod error;
 mod fetch_client;
@@ -29,10 +29,8 @@ pub(crate) use options::{
 pub use options::{OrganizationProps, RedirectOptions};
 
 #[cfg(feature = "hydrate")]
-pub use clerk::{Clerk, Listener};
+pub use clerk::{ClerkJs, Listener};
 #[cfg(feature = "hydrate")]
 pub use loader::{load_clerk, loaded_clerk, session_token, Navigator};
 #[cfg(not(feature = "hydrate"))]
-pub use noop::{load_clerk, loaded_clerk, session_token, Clerk, Listener, Navigator};
-#[cfg(feature = "hydrate")]
-pub use replayable::ReplayableRequest;
+pub use noop::{loaded_clerk, session_token, ClerkJs};

@@ -1,21 +1,15 @@
 //! Server-build twins of the browser bindings: same names, no ClerkJS.
 //!
-//! Nothing here is ever reached at run time on the server (no [`Clerk`] value
+//! Nothing here is ever reached at run time on the server (no [`ClerkJs`] value
 //! can be created there); the twins exist so that app code calling the
 //! browser API compiles in the `ssr` build too.
 
-use std::rc::Rc;
-
 use super::{ClerkJsError, RedirectOptions};
-use crate::state::{AuthSnapshot, ClerkState, OrganizationsSnapshot, UserSnapshot};
-
-/// Client-side navigation used for ClerkJS's `routerPush` / `routerReplace`:
-/// `(path, replace)`.
-pub type Navigator = Rc<dyn Fn(&str, bool)>;
+use crate::state::{AuthSnapshot, OrganizationsSnapshot, UserSnapshot};
 
 /// A handle on the ClerkJS instance; never constructed outside the browser.
 #[derive(Clone, Debug)]
-pub struct Clerk {
+pub struct ClerkJs {
     _private: (),
 }
 
@@ -25,7 +19,7 @@ pub struct Listener {
     _private: (),
 }
 
-impl Clerk {
+impl ClerkJs {
     /// Whether `Clerk.load()` has completed: never, on the server.
     pub fn is_loaded(&self) -> bool {
         false
@@ -96,16 +90,8 @@ impl Clerk {
     }
 }
 
-/// Loads ClerkJS: always fails outside the browser.
-pub async fn load_clerk(
-    _state: &ClerkState,
-    _navigator: Option<Navigator>,
-) -> Result<Clerk, ClerkJsError> {
-    Err(ClerkJsError::NotInBrowser)
-}
-
 /// The loaded ClerkJS instance: never, outside the browser.
-pub async fn loaded_clerk() -> Option<Clerk> {
+pub async fn loaded_clerk() -> Option<ClerkJs> {
     None
 }
 

@@ -207,10 +207,10 @@ fn mount_when_ready(
     node: NodeRef<Div>,
     mounted: RwSignal<bool>,
 ) {
-    use crate::browser::Clerk;
+    use crate::browser::ClerkJs;
 
     let clerk = clerk_context("mounted Clerk component").clerk;
-    let handle = StoredValue::new_local(None::<(Clerk, web_sys::Element)>);
+    let handle = StoredValue::new_local(None::<(ClerkJs, web_sys::Element)>);
     Effect::new(move |_| {
         let (Some(clerk), Some(element)) = (clerk.get(), node.get()) else {
             return;

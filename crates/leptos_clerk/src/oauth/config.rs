@@ -35,7 +35,7 @@ const CLERK_COOKIES: [&str; 4] = ["__session", "__client_uat", "__refresh", "__c
 
 /// A configuration problem found at start-up; each message names the variable and the fix.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub enum OAuthConfigError {
     /// A required variable is unset or empty.
     #[error("{var} is not set: {hint}")]
     Missing {
@@ -100,31 +100,31 @@ impl fmt::Debug for ClerkOAuthConfig {
 
 impl ClerkOAuthConfig {
     /// Reads the configuration from the process environment.
-    pub fn from_env() -> Result<Self, ConfigError> {
+    pub fn from_env() -> Result<Self, OAuthConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Reads the configuration through `lookup` (a map in tests, the environment in apps).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, OAuthConfigError> {
         let get = |var: &str| {
             lookup(var)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let domain = get(ENV_DOMAIN).ok_or(ConfigError::Missing {
+        let domain = get(ENV_DOMAIN).ok_or(OAuthConfigError::Missing {
             var: ENV_DOMAIN,
             hint: "set it to your Clerk instance domain, e.g. clerk.your-domain.com",
         })?;
         let base_url = parse_base_url(&domain)?;
-        let client_id = get(ENV_CLIENT_ID).ok_or(ConfigError::Missing {
+        let client_id = get(ENV_CLIENT_ID).ok_or(OAuthConfigError::Missing {
             var: ENV_CLIENT_ID,
             hint: "copy the client ID of your OAuth application from the Clerk dashboard",
         })?;
-        let client_secret = get(ENV_CLIENT_SECRET).ok_or(ConfigError::Missing {
+        let client_secret = get(ENV_CLIENT_SECRET).ok_or(OAuthConfigError::Missing {
             var: ENV_CLIENT_SECRET,
             hint: "copy the client secret of your OAuth application from the Clerk dashboard",
         })?;
-        let callback = get(ENV_CALLBACK_URL).ok_or(ConfigError::Missing {
+        let callback = get(ENV_CALLBACK_URL).ok_or(OAuthConfigError::Missing {
             var: ENV_CALLBACK_URL,
             hint: "set it to https://<your app>/auth/clerk/callback and register it with Clerk",
         })?;
@@ -158,14 +158,14 @@ fn is_loopback(url: &Url) -> bool {
     matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
 }
 
-fn parse_base_url(domain: &str) -> Result<String, ConfigError> {
+fn parse_base_url(domain: &str) -> Result<String, OAuthConfigError> {
     let candidate = if domain.starts_with("http://") || domain.starts_with("https://") {
         domain.to_owned()
     } else {
         format!("https://{domain}")
     };
     let invalid = |reason: String| {
-        ConfigError::Invalid {
+        OAuthConfigError::Invalid {
         var: ENV_DOMAIN,
         reason,
         hint: "use a host such as clerk.your-domain.com or a full URL such as https://clerk.your-domain.com",
@@ -183,16 +183,16 @@ fn parse_base_url(domain: &str) -> Result<String, ConfigError> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-fn parse_callback_url(raw: &str) -> Result<Url, ConfigError> {
+fn parse_callback_url(raw: &str) -> Result<Url, OAuthConfigError> {
     let hint = "use the absolute URL of /auth/clerk/callback, e.g. https://app.example.com/auth/clerk/callback";
-    let url = Url::parse(raw).map_err(|e| ConfigError::Invalid {
+    let url = Url::parse(raw).map_err(|e| OAuthConfigError::Invalid {
         var: ENV_CALLBACK_URL,
         reason: format!("not an absolute URL ({e})"),
         hint,
     })?;
     let allowed = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url));
     if !allowed {
-        return Err(ConfigError::Invalid {
+        return Err(OAuthConfigError::Invalid {
             var: ENV_CALLBACK_URL,
             reason: "it must be https (http only for localhost/127.0.0.1)".into(),
             hint,
@@ -201,13 +201,13 @@ fn parse_callback_url(raw: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
-fn check_cookie_name(name: &str) -> Result<(), ConfigError> {
+fn check_cookie_name(name: &str) -> Result<(), OAuthConfigError> {
     let hint = "pick an app-specific name such as __app_session";
     let is_token = name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
     if !is_token {
-        return Err(ConfigError::Invalid {
+        return Err(OAuthConfigError::Invalid {
             var: ENV_SESSION_COOKIE,
             reason: "only letters, digits, '_', '-' and '.' are allowed".into(),
             hint,
@@ -218,7 +218,7 @@ fn check_cookie_name(name: &str) -> Result<(), ConfigError> {
             .iter()
             .any(|clerk| name == *clerk || name.starts_with(&format!("{clerk}_")));
     if clerk_owned {
-        return Err(ConfigError::Invalid {
+        return Err(OAuthConfigError::Invalid {
             var: ENV_SESSION_COOKIE,
             reason: format!("`{name}` is a cookie name Clerk uses itself"),
             hint,

@@ -61,7 +61,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use config::{ClerkOAuthConfig, ConfigError};
+pub use config::{ClerkOAuthConfig, OAuthConfigError};
 pub use error::LoginError;
 pub use extract::{
     login_url, oauth_user, oauth_user_from_parts, require_oauth_user,
@@ -154,7 +154,7 @@ impl<U> Clone for ClerkOAuth<U> {
 impl<U: Serialize + DeserializeOwned + Send + Sync + 'static> ClerkOAuth<U> {
     /// Builds the strategy. `verify` turns the provider's answer into the app's user
     /// (the place to upsert into the app's database); an `Err` refuses the login.
-    pub fn new<F, Fut>(config: ClerkOAuthConfig, verify: F) -> Result<Self, ConfigError>
+    pub fn new<F, Fut>(config: ClerkOAuthConfig, verify: F) -> Result<Self, OAuthConfigError>
     where
         F: Fn(VerifyParams) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<U, BoxError>> + Send + 'static,

@@ -15,7 +15,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::config::{ClerkOAuthConfig, ConfigError, ENV_DOMAIN};
+use super::config::{ClerkOAuthConfig, OAuthConfigError, ENV_DOMAIN};
 use super::error::LoginError;
 
 /// Token-response fields beyond the standard ones: the ID token and anything else returned.
@@ -116,9 +116,11 @@ impl ClerkProfile {
 }
 
 /// Builds the `oauth2` client for `config`.
-pub(crate) fn oauth_client(config: &ClerkOAuthConfig) -> Result<ClerkOAuthClient, ConfigError> {
+pub(crate) fn oauth_client(
+    config: &ClerkOAuthConfig,
+) -> Result<ClerkOAuthClient, OAuthConfigError> {
     let endpoint = |path: &str| format!("{}{path}", config.base_url);
-    let bad_domain = |e: oauth2::url::ParseError| ConfigError::Invalid {
+    let bad_domain = |e: oauth2::url::ParseError| OAuthConfigError::Invalid {
         var: ENV_DOMAIN,
         reason: format!("cannot build the OAuth endpoints ({e})"),
         hint: "use a host such as clerk.your-domain.com",

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::config::{ConfigError, ENV_SESSION_SECRET, MIN_SECRET_LEN};
+use super::config::{OAuthConfigError, ENV_SESSION_SECRET, MIN_SECRET_LEN};
 
 /// Session secrets, newest first. `Debug` never prints them.
 #[derive(Clone)]
@@ -10,7 +10,7 @@ pub struct SessionSecrets(pub(crate) Vec<Vec<u8>>);
 
 impl SessionSecrets {
     /// Parses a comma-separated list (newest first) with the same rules as `SESSION_SECRET`.
-    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+    pub fn parse(raw: &str) -> Result<Self, OAuthConfigError> {
         parse_secrets(Some(raw.to_owned()), !cfg!(debug_assertions))
     }
 
@@ -31,11 +31,11 @@ impl fmt::Debug for SessionSecrets {
 pub(crate) fn parse_secrets(
     raw: Option<String>,
     release: bool,
-) -> Result<SessionSecrets, ConfigError> {
+) -> Result<SessionSecrets, OAuthConfigError> {
     let hint = "generate one with `openssl rand -base64 48`; for rotation put the new secret first: NEW,OLD";
     let Some(raw) = raw else {
         if release {
-            return Err(ConfigError::Missing {
+            return Err(OAuthConfigError::Missing {
                 var: ENV_SESSION_SECRET,
                 hint,
             });
@@ -46,7 +46,7 @@ pub(crate) fn parse_secrets(
         );
         let mut secret = vec![0u8; MIN_SECRET_LEN];
         ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut secret).map_err(
-            |_| ConfigError::Missing {
+            |_| OAuthConfigError::Missing {
                 var: ENV_SESSION_SECRET,
                 hint,
             },
@@ -60,7 +60,7 @@ pub(crate) fn parse_secrets(
         .map(|s| s.as_bytes().to_vec())
         .collect();
     if secrets.is_empty() {
-        return Err(ConfigError::Missing {
+        return Err(OAuthConfigError::Missing {
             var: ENV_SESSION_SECRET,
             hint,
         });
@@ -68,7 +68,7 @@ pub(crate) fn parse_secrets(
     for (index, secret) in secrets.iter().enumerate() {
         if secret.len() < MIN_SECRET_LEN {
             if release {
-                return Err(ConfigError::Invalid {
+                return Err(OAuthConfigError::Invalid {
                     var: ENV_SESSION_SECRET,
                     reason: format!(
                         "secret #{} is {} bytes, at least {MIN_SECRET_LEN} are required",
@@ -96,7 +96,7 @@ mod tests {
     fn release_builds_refuse_missing_or_short_secrets() {
         assert!(matches!(
             parse_secrets(None, true),
-            Err(ConfigError::Missing { .. })
+            Err(OAuthConfigError::Missing { .. })
         ));
         let short = parse_secrets(Some("secret".into()), true).unwrap_err();
         assert!(short.to_string().contains("SESSION_SECRET"), "{short}");

@@ -7,20 +7,7 @@ use serde_json::Value;
 use super::backend_api::{BackendApi, BackendApiError};
 use super::claims::{prefix_with_org, SessionClaims};
 use super::reasons::AuthReason;
-use crate::state::{has_scoped, AuthSnapshot};
-
-/// An authorization check for [`Auth::has`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Check<'a> {
-    /// An organization role (`admin` or `org:admin`).
-    Role(&'a str),
-    /// An organization permission (`org:invoices:read`).
-    Permission(&'a str),
-    /// A billing feature, optionally scoped (`o:reports`, `u:beta`).
-    Feature(&'a str),
-    /// A billing plan, optionally scoped (`u:pro`).
-    Plan(&'a str),
-}
+use crate::state::{has_scoped, AuthSnapshot, Check};
 
 /// The auth state of one request. Signed out unless a session token verified.
 #[derive(Clone, Debug, Default)]

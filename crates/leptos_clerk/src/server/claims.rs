@@ -4,7 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
-pub use crate::state::split_by_scope;
+use crate::state::split_by_scope;
 use crate::state::ClerkState;
 
 /// The active organization of a session.

@@ -9,7 +9,9 @@ use percent_encoding::percent_decode_str;
 
 use super::claims::SessionClaims;
 use super::keys::InstanceType;
-use super::verify::{peek_claims, PeekedClaims};
+#[cfg(any(test, feature = "fuzzing"))]
+use super::verify::peek_claims;
+use super::verify::PeekedClaims;
 
 /// The session token cookie.
 pub const SESSION: &str = "__session";
@@ -45,6 +47,7 @@ impl<'a> CookieJar<'a> {
     }
 
     /// Parses one `Cookie` header value (`a=1; b=2`).
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn parse(header: &'a str) -> Self {
         let mut jar = CookieJar::default();
         jar.add_header(header);
@@ -124,6 +127,7 @@ pub struct ClerkCookies {
 impl ClerkCookies {
     /// Reads Clerk's cookies from `jar`. `frontend_api` is the real Frontend API
     /// host of the publishable key, `now` the current time in seconds.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn read(
         jar: &CookieJar<'_>,
         suffix: &str,

@@ -49,12 +49,6 @@ pub(crate) fn is_well_formed_nonce(nonce: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-/// The public URL of the request from its own `Host` (forwarded headers ignored); see
-/// [`public_url`].
-pub fn request_url(parts: &http::request::Parts) -> Option<Url> {
-    public_url(parts, false)
-}
-
 /// The public URL of the request, like Clerk's `clerkUrl`: scheme and host from the first
 /// `x-forwarded-proto` / `x-forwarded-host` values when `trust_forwarded_headers` (set it only
 /// behind a proxy that overwrites them: anyone can send them), else from the request itself

@@ -27,35 +27,40 @@
 //! session token as `Authorization: Bearer …`: cookie tokens live 60 s and a
 //! server-function call can never be redirected through the handshake.
 
-pub mod auth;
-pub mod authenticate;
+mod auth;
+mod authenticate;
 pub mod backend_api;
-pub mod claims;
-pub mod clerk;
-pub mod config;
-pub mod context;
-pub mod cookies;
+mod claims;
+mod clerk;
+mod config;
+pub(crate) mod context;
+mod cookies;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod handshake;
-pub mod jwks;
-pub mod keys;
-pub mod layer;
-pub mod proxy;
-pub mod reasons;
+mod handshake;
+mod jwks;
+mod keys;
+mod layer;
+mod proxy;
+mod reasons;
 pub(crate) mod redirect;
-pub mod request_state;
-pub mod satellite;
-pub mod token_cache;
-pub mod verify;
+mod request_state;
+mod satellite;
+mod token_cache;
+mod verify;
 pub mod webhooks;
 
-pub use auth::{Auth, Check};
+pub use crate::state::Check;
+pub use auth::Auth;
 pub use claims::{OrgClaims, SessionClaims};
 pub use clerk::Clerk;
 pub use config::{ClerkConfig, ConfigError};
-pub use context::{get_auth, get_clerk, get_clerk_state, require_auth, AuthError, RequireAuth};
+pub use context::{
+    get_auth, get_clerk, get_clerk_state, require_auth, require_auth_from_parts, AuthError,
+    RequireAuth,
+};
+pub use handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS;
 pub use keys::{InstanceType, PublishableKey};
 pub use layer::{ClerkLayer, ClerkService};
 pub use proxy::{FrontendApiProxy, ProxyOptions};

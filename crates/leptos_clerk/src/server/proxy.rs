@@ -73,7 +73,7 @@ pub struct ProxyOptions {
     /// over `http`, or from `X-Forwarded-Proto`/`X-Forwarded-Host` when the deployment trusts
     /// them (`CLERK_TRUST_FORWARDED_HEADERS`).
     pub public_url: Option<String>,
-    /// The Frontend API base URL (`CLERK_FRONTEND_API_URL`, default [`PROD_FAPI_URL`]).
+    /// The Frontend API base URL (`CLERK_FRONTEND_API_URL`, default `https://frontend-api.clerk.dev`).
     pub upstream: String,
     /// `CLERK_PROXY_CONNECT_TIMEOUT_SECS` (default 5).
     pub connect_timeout: Duration,
@@ -188,7 +188,7 @@ impl std::fmt::Debug for FrontendApiProxy {
 }
 
 impl Clerk {
-    /// The Frontend API proxy of `CLERK_PROXY_URL` (see [`proxy`](self)), with
+    /// The Frontend API proxy of `CLERK_PROXY_URL` (see [`FrontendApiProxy`]), with
     /// `CLERK_FRONTEND_API_URL` and the `CLERK_PROXY_*_TIMEOUT_SECS` read from the environment;
     /// `None` without a proxy URL or when it is the root of its host.
     pub fn frontend_api_proxy(&self) -> Result<Option<FrontendApiProxy>, ConfigError> {

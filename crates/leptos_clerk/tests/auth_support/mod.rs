@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use leptos_clerk::server::keys::{InstanceType, PublishableKey};
 use leptos_clerk::server::{Auth, Check, Clerk, ClerkConfig, RequireAuth};
+use leptos_clerk::server::{InstanceType, PublishableKey};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
