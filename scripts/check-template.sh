@@ -57,8 +57,10 @@ check() {
   [ -z "$left" ] || die "$1: Liquid markers are left in: $left"
   (cd "$dir" && cargo fmt --all --check)
   (cd "$dir" && cargo check --quiet -p "$NAME" --all-targets --features ssr,oauth)
-  (cd "$dir" && web_cargo check --quiet -p "$NAME" --lib --no-default-features --features hydrate \
-    --target wasm32-unknown-unknown)
+  # As `cargo leptos watch` compiles it (debug builds: --cfg erase_components, which changes the
+  # types views and routes have; a route fragment once compiled only without it).
+  (cd "$dir" && RUSTFLAGS="--cfg erase_components" web_cargo check --quiet -p "$NAME" --lib \
+    --no-default-features --features hydrate --target wasm32-unknown-unknown)
   left="$(grep -rIlE "$TRACE" "$dir" || true)"
   [ -z "$left" ] || die "$1: the template's name is left in: $left"
 }

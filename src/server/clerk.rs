@@ -76,14 +76,6 @@ pub enum ClerkSetupError {
     #[cfg(feature = "oauth")]
     #[error("Sign in with Clerk (OAuth): {0}")]
     OAuth(#[from] leptos_clerk::oauth::OAuthConfigError),
-    /// A dev-instance variable is malformed.
-    #[error("{name} is invalid: {fix}")]
-    Invalid {
-        /// The variable.
-        name: &'static str,
-        /// How to fix it.
-        fix: &'static str,
-    },
 }
 
 /// A build without the `oauth` feature has no OAuth configuration to get wrong.
@@ -169,48 +161,26 @@ fn dev_instance_clerk(
     oauth_client: Option<OAuthClient>,
 ) -> Result<(Clerk, DevInstance), ClerkSetupError> {
     use clerk_dev_instance::DevInstanceConfig;
-    use std::path::PathBuf;
-    use std::time::Duration;
     let port = site_addr.port();
     let origins = vec![
         format!("http://127.0.0.1:{port}"),
         format!("http://localhost:{port}"),
     ];
-    let mut config = DevInstanceConfig::new(
-        env("CLERK_DEV_DATA_DIR").unwrap_or_else(|| ".clerk-dev".into()),
-        origins.clone(),
-    );
-    config.assets_dir = Some(PathBuf::from(
-        env("CLERK_DEV_ASSETS_DIR").unwrap_or_else(|| ".clerk-dev/assets".into()),
-    ));
-    config.oauth_clients = oauth_client.into_iter().collect();
-    config.allow_in_release = env("CLERK_DEV_INSTANCE_ALLOW_RELEASE").as_deref() == Some("1");
-    config.bind_addr = Some(site_addr);
-    config.allow_remote = env(clerk_dev_instance::ALLOW_REMOTE_VAR).as_deref() == Some("1");
-    if let Some(secs) = env("CLERK_DEV_TOKEN_LIFETIME_SECS") {
-        let secs: u64 = secs.parse().map_err(|_| ClerkSetupError::Invalid {
-            name: "CLERK_DEV_TOKEN_LIFETIME_SECS",
-            fix: "use a whole number of seconds, e.g. 60",
-        })?;
-        config.token_lifetime = Duration::from_secs(secs);
-    }
-    if let Some(demo) = env("CLERK_DEV_DEMO_USER") {
-        let (email, password) = demo.split_once(':').ok_or(ClerkSetupError::Invalid {
-            name: "CLERK_DEV_DEMO_USER",
-            fix: "use email:password, e.g. demo@example.com:correct-horse-battery",
-        })?;
-        config.demo_user = Some((email.to_owned(), password.to_owned()));
-    }
+    let mut config = DevInstanceConfig::from_env(".clerk-dev", origins.clone(), site_addr)?;
+    config.oauth_clients.extend(oauth_client);
     let dev = DevInstance::open(config)?;
     // The server reaches the instance's Backend API over loopback, like real Clerk's.
-    let api_url = dev.backend_api_url(&format!("http://127.0.0.1:{port}"));
-    let publishable_key = dev.publishable_key().to_owned();
-    let secret_key = dev.secret_key();
+    let instance_url = format!("http://127.0.0.1:{port}{DEV_INSTANCE_PATH}");
+    let variables = dev.clerk_variables(&instance_url);
     let authorized_parties = origins.join(",");
+    let from_instance = |name: &str| {
+        variables
+            .iter()
+            .find(|(variable, _)| *variable == name)
+            .map(|(_, value)| value.clone())
+    };
     let lookup = |name: &str| match name {
-        "CLERK_PUBLISHABLE_KEY" => Some(publishable_key.clone()),
-        "CLERK_SECRET_KEY" => Some(secret_key.clone()),
-        "CLERK_API_URL" => Some(api_url.clone()),
+        "CLERK_PUBLISHABLE_KEY" | "CLERK_SECRET_KEY" | "CLERK_API_URL" => from_instance(name),
         "CLERK_PROXY_URL" => Some(DEV_INSTANCE_PATH.to_owned()),
         "CLERK_JWT_KEY" | "CLERK_DOMAIN" | "CLERK_IS_SATELLITE" => None,
         "CLERK_AUTHORIZED_PARTIES" => Some(env(name).unwrap_or_else(|| authorized_parties.clone())),

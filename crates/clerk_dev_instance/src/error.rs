@@ -32,6 +32,14 @@ pub enum DevInstanceError {
         /// Its port (for the suggested loopback address).
         port: u16,
     },
+    /// A `CLERK_DEV_*` environment variable is malformed ([`crate::DevInstanceConfig::from_env`]).
+    #[error("{name} is invalid: {fix}")]
+    InvalidVariable {
+        /// The variable.
+        name: &'static str,
+        /// How to fix it.
+        fix: &'static str,
+    },
     /// No app origin was configured.
     #[error(
         "DevInstanceConfig::app_origins is empty: list the origins the app is served from, e.g. \

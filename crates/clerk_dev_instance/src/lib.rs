@@ -32,6 +32,7 @@ mod assets;
 mod bapi;
 mod config;
 mod dev_page;
+mod env_config;
 mod error;
 mod fapi;
 mod instance;

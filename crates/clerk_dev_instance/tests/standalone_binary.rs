@@ -163,6 +163,7 @@ fn a_bad_setting_stops_it_naming_the_variable() {
         ("CLERK_DEV_INSTANCE_ENVIRONMENT", "staging"),
         ("CLERK_DEV_OAUTH_CLIENT_ID", "acme-app"),
         ("CLERK_DEV_TOKEN_LIFETIME_SECS", "a minute"),
+        ("CLERK_DEV_DEMO_USER", "no-password-here"),
     ];
     for (name, value) in cases {
         let output = command(dir.path(), free_port())

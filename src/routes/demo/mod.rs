@@ -24,9 +24,12 @@ pub use orgs::{ActiveOrg, LoadActiveOrg, OrgsPage};
 pub use protected::{ProtectedPage, ProtectedUserId};
 
 use leptos::prelude::*;
+use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::{components::Route, path, MatchNestedRoutes, SsrMode};
 
-/// The demo routes, mounted inside the app's `<Routes>`.
+/// The demo routes, mounted inside the app's `<Routes>`. Type-erased (`AnyNestedRoute`): that is
+/// what a transparent component returns in `cargo leptos watch`'s debug builds, which compile
+/// with `--cfg erase_components`.
 #[component(transparent)]
 pub fn DemoRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
@@ -39,6 +42,7 @@ pub fn DemoRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("/orgs/:slug/settings") view=OrgSettingsPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }
 
 /// The demo links of the site header.

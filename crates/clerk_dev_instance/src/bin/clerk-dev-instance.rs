@@ -20,13 +20,9 @@
 //! and the `CLERK_OAUTH_*` of the OAuth application), ready for an env file.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clerk_dev_instance::{
-    DevInstance, DevInstanceConfig, DevInstanceError, InstanceEnvironment, OAuthClient,
-    ALLOW_REMOTE_VAR,
-};
+use clerk_dev_instance::{DevInstance, DevInstanceConfig, DevInstanceError};
 use thiserror::Error;
 
 /// Why the process could not start; each message names the fix.
@@ -68,65 +64,17 @@ async fn run() -> Result<(), StartError> {
         .map(|o| o.trim().trim_end_matches('/').to_owned())
         .filter(|o| !o.is_empty())
         .collect();
-    let mut config = DevInstanceConfig::new(
-        env("CLERK_DEV_DATA_DIR").unwrap_or_else(|| ".clerk-dev/standalone".into()),
-        origins,
-    );
-    config.assets_dir = Some(PathBuf::from(
-        env("CLERK_DEV_ASSETS_DIR").unwrap_or_else(|| ".clerk-dev/assets".into()),
-    ));
-    config.allow_in_release = env("CLERK_DEV_INSTANCE_ALLOW_RELEASE").as_deref() == Some("1");
-    // Loopback only, and only for this address's Host, unless explicitly opted in.
-    config.bind_addr = Some(addr);
-    config.allow_remote = env(ALLOW_REMOTE_VAR).as_deref() == Some("1");
-    if let Some(kind) = env("CLERK_DEV_INSTANCE_ENVIRONMENT") {
-        config.environment = kind.parse::<InstanceEnvironment>()?;
-    }
-    if let Some(secs) = env("CLERK_DEV_TOKEN_LIFETIME_SECS") {
-        let secs: u64 = secs.parse().map_err(|_| StartError::Invalid {
-            name: "CLERK_DEV_TOKEN_LIFETIME_SECS",
-            fix: "use a number of seconds, e.g. 60",
-        })?;
-        config.token_lifetime = std::time::Duration::from_secs(secs.max(1));
-    }
-    if let Some(client_id) = env("CLERK_DEV_OAUTH_CLIENT_ID") {
-        let redirect_uris: Vec<String> = env("CLERK_DEV_OAUTH_REDIRECT_URIS")
-            .unwrap_or_default()
-            .split(',')
-            .map(|uri| uri.trim().to_owned())
-            .filter(|uri| !uri.is_empty())
-            .collect();
-        if redirect_uris.is_empty() {
-            return Err(StartError::Invalid {
-                name: "CLERK_DEV_OAUTH_REDIRECT_URIS",
-                fix: "list the app's callback URLs, e.g. http://127.0.0.1:3000/auth/clerk/callback",
-            });
-        }
-        let mut client = OAuthClient::with_random_secret(client_id, redirect_uris);
-        if let Some(secret) = env("CLERK_DEV_OAUTH_CLIENT_SECRET") {
-            client.client_secret = secret;
-        }
-        config.oauth_clients.push(client);
-    }
+    let config = DevInstanceConfig::from_env(".clerk-dev/standalone", origins, addr)?;
     let oauth_clients = config.oauth_clients.clone();
-    if let Some(demo) = env("CLERK_DEV_DEMO_USER") {
-        let (email, password) = demo.split_once(':').ok_or(StartError::Invalid {
-            name: "CLERK_DEV_DEMO_USER",
-            fix: "use email:password, e.g. demo@example.com:correct-horse-battery",
-        })?;
-        config.demo_user = Some((email.to_owned(), password.to_owned()));
-    }
     let instance = DevInstance::open(config)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
-    println!(
-        "local Clerk dev instance on http://{addr} (dev page: http://{addr}/dev). Run the app with:\n\
-         CLERK_PUBLISHABLE_KEY={pk}\nCLERK_SECRET_KEY={sk}\nCLERK_API_URL=http://{addr}/api\n\
-         CLERK_PROXY_URL=/__clerk\nCLERK_FRONTEND_API_URL=http://{addr}",
-        pk = instance.publishable_key(),
-        sk = instance.secret_key(),
-    );
+    println!("local Clerk dev instance on http://{addr} (dev page: http://{addr}/dev). Run the app with:");
+    for (name, value) in instance.clerk_variables(&format!("http://{addr}")) {
+        println!("{name}={value}");
+    }
+    println!("CLERK_PROXY_URL=/__clerk\nCLERK_FRONTEND_API_URL=http://{addr}");
     for client in &oauth_clients {
         println!(
             "CLERK_OAUTH_DOMAIN=http://{addr}\nCLERK_OAUTH_CLIENT_ID={id}\n\
