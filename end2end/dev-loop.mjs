@@ -9,7 +9,7 @@ import { BASE_URL, launch } from './lib/browser.mjs';
 const FILE = process.env.DEV_LOOP_FILE;
 const RUNS = Number(process.env.DEV_LOOP_RUNS || 3);
 /** Longest wait for one rebuild. */
-const TIMEOUT_MS = 10 * 60 * 1000;
+const TIMEOUT_MS = 5 * 60 * 1000;
 const original = readFileSync(FILE, 'utf8');
 const HEADING = /<h1>"([^"]*)"<\/h1>/;
 if (!HEADING.test(original)) throw new Error(`no <h1>"…"</h1> in ${FILE}`);

@@ -37,8 +37,10 @@ for config in "$@"; do
     RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" "${vars[@]}" \
     cargo leptos watch --bin-features ssr,oauth,dev-instance > "$log" 2>&1 &
   WATCH=$!
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/"; do
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
     kill -0 "$WATCH" 2>/dev/null || { tail -30 "$log"; die "cargo leptos watch exited"; }
+    # A failed build can leave an older server binary answering: that is not the dev loop.
+    ! grep -q '^error' "$log" || { grep -A12 '^error' "$log" | head -40; die "the first build failed"; }
     sleep 2
   done
   echo "    first build and start: $(( $(date +%s) - START )) s"

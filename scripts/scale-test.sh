@@ -145,10 +145,10 @@ function done(summary, latency, requests)
   for status, n in pairs(by_status) do table.insert(parts, string.format('"%d":%d', status, n)) end
   local e = summary.errors
   io.write(string.format(
-    'WRK {"requests":%d,"req_per_s":%.0f,"p50_ms":%.1f,"p99_ms":%.1f,"non_200":%d,"socket_errors":%d,"non_200_by_status":{%s}}\n',
+    'WRK {"requests":%d,"req_per_s":%.0f,"p50_ms":%.1f,"p99_ms":%.1f,"non_200":%d,"socket_errors":%d,"non_200_by_status":%s}\n',
     summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(99) / 1000, not_ok, e.connect + e.read + e.write + e.timeout,
-    table.concat(parts, ",")))
+    "{" .. table.concat(parts, ",") .. "}"))
 end
 LUA
 # load URL SECONDS: a wrk run of a signed-in page (2 threads, 16 connections); prints its JSON.
