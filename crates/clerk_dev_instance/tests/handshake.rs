@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use reqwest::header::LOCATION;
-use serde_json::Value;
 
 /// Starts a handshake for `redirect_url`; returns the status and the Location header.
 async fn handshake(client: &reqwest::Client, app: &TestApp, redirect_url: &str) -> (u16, String) {
@@ -41,23 +40,6 @@ fn query_param(url: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn payload(app: &TestApp, nonce: &str) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .get(format!(
-            "{}/clients/handshake_payload",
-            app.instance.backend_api_url(&app.base) + "/v1"
-        ))
-        .query(&[("nonce", nonce)])
-        .bearer_auth(app.instance.secret_key())
-        .send()
-        .await
-        .unwrap();
-    (
-        response.status().as_u16(),
-        response.json().await.unwrap_or(Value::Null),
-    )
-}
-
 #[tokio::test]
 async fn handshake_for_a_signed_in_client_yields_a_fresh_session_token_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -80,7 +62,7 @@ async fn handshake_for_a_signed_in_client_yields_a_fresh_session_token_once() {
         "{location}"
     );
 
-    let (status, body) = payload(&app, &nonce).await;
+    let (status, body) = handshake_payload(&app, &nonce).await;
     assert_eq!(status, 200, "{body}");
     let directives: Vec<&str> = body["directives"]
         .as_array()
@@ -121,7 +103,7 @@ async fn handshake_for_a_signed_in_client_yields_a_fresh_session_token_once() {
         .all(|d| d.contains("Path=/") && d.contains("SameSite=Lax")));
 
     // Single use.
-    let (status, body) = payload(&app, &nonce).await;
+    let (status, body) = handshake_payload(&app, &nonce).await;
     assert_eq!((status, error_code(&body)), (404, "resource_not_found"));
 }
 
@@ -133,7 +115,7 @@ async fn handshake_for_a_signed_out_client_clears_the_session_cookie() {
     let (status, location) = handshake(&browser, &app, &format!("{}/", app.base)).await;
     assert_eq!(status, 307);
     let nonce = query_param(&location, "__clerk_handshake_nonce");
-    let (_, body) = payload(&app, &nonce).await;
+    let (_, body) = handshake_payload(&app, &nonce).await;
     let directives = body["directives"].as_array().unwrap();
     let session = directives
         .iter()
@@ -182,7 +164,7 @@ async fn handshake_refuses_redirects_off_the_app_origins() {
 async fn handshake_payload_needs_the_secret_key_and_a_known_nonce() {
     let dir = tempfile::tempdir().unwrap();
     let app = start(dir.path()).await;
-    let (status, body) = payload(&app, "made-up-nonce").await;
+    let (status, body) = handshake_payload(&app, "made-up-nonce").await;
     assert_eq!((status, error_code(&body)), (404, "resource_not_found"));
     let response = reqwest::get(format!(
         "{}/__clerk/api/v1/clients/handshake_payload?nonce=x",

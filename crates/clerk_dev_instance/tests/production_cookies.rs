@@ -119,19 +119,8 @@ async fn production_handshake_sets_the_suffixed_cookies_it_is_asked_for() {
         .map(|(_, rest)| rest.split('&').next().unwrap_or_default().to_string())
         .expect("nonce in the redirect");
 
-    let payload: Value = reqwest::Client::new()
-        .get(format!(
-            "{}/v1/clients/handshake_payload",
-            app.instance.backend_api_url(&app.base)
-        ))
-        .query(&[("nonce", nonce.as_str())])
-        .bearer_auth(app.instance.secret_key())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, payload) = handshake_payload(&app, &nonce).await;
+    assert_eq!(status, 200, "{payload}");
     let lines: Vec<&str> = payload["directives"]
         .as_array()
         .expect("directives")

@@ -174,3 +174,22 @@ pub async fn code_from_dev_page(app: &TestApp, email: &str) -> String {
     let start = html.find(&marker).expect("code on dev page") + marker.len();
     html[start..start + 6].to_string()
 }
+
+/// `GET /v1/clients/handshake_payload?nonce=…` on the Backend API with the secret key: the
+/// status and the JSON body (`{"directives": [...]}`).
+pub async fn handshake_payload(app: &TestApp, nonce: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/clients/handshake_payload",
+            app.instance.backend_api_url(&app.base) + "/v1"
+        ))
+        .query(&[("nonce", nonce)])
+        .bearer_auth(app.instance.secret_key())
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
