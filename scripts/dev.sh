@@ -6,8 +6,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WITH_BROWSER="${WITH_BROWSER:-0}" bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 say "cargo leptos watch (first build takes a few minutes; then open http://127.0.0.1:3000)"
-# No content-hashed file names while developing: `cargo leptos watch` hashes only its first build,
-# so a live-reloaded WASM would keep the first build's name (hash-files is for release builds).
-# The server with the local Clerk dev instance (used when no Clerk keys are set); release builds
-# leave it out (Cargo.toml: bin-features).
-LEPTOS_HASH_FILES=false web_cargo leptos watch --bin-features ssr,oauth,dev-instance "$@"
+# As DEV_ENV / DEV_WATCH in lib.sh say: live reload, no debug info, the local Clerk dev instance.
+export "${DEV_ENV[@]}"
+web_cargo "${DEV_WATCH[@]}" "$@"

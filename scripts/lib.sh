@@ -45,6 +45,14 @@ web_cargo() {
 # scale-test.sh all build and test this one.
 RELEASE_BUILD=(leptos build --release --precompress --bin-features ssr,oauth)
 
+# The dev server, as scripts/dev.sh runs it (and scripts/bench-dev-loop.sh times it): no
+# content-hashed file names (`cargo leptos watch` hashes only its first build, so a live-reloaded
+# WASM would keep the first build's name), no debug info (an edit reached the browser after
+# 28.7 s with it, 13.9 s without: linking the debug info dominates; set CARGO_PROFILE_DEV_DEBUG=2
+# to debug), and the server with the local Clerk dev instance (release builds leave it out).
+DEV_ENV=(LEPTOS_HASH_FILES=false "CARGO_PROFILE_DEV_DEBUG=${CARGO_PROFILE_DEV_DEBUG:-0}")
+DEV_WATCH=(leptos watch --bin-features ssr,oauth,dev-instance)
+
 # free_port: prints a free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
