@@ -72,6 +72,18 @@ test('sign in with Clerk over OAuth, sign out, and a tampered cookie is refused'
       `(${documents.length} without assets: ${documents.map((r) => `${r.method} ${path(r)}`).join(', ')}) in ${elapsed} ms`,
   );
 
+  // The OAuth form signed the browser in at the Clerk instance too (one Clerk client per browser,
+  // as with Clerk's own hosted pages), so Clerk's Frontend API answers this page's ClerkJS with a
+  // signed-in `__client_uat`; until ClerkJS has also written `__session`, a document request is
+  // (rightly) sent through Clerk's handshake first. Wait for that, so the checks below see only
+  // the app's own OAuth session.
+  await clerkLoaded(page);
+  await page.waitForFunction(
+    () => !/(^|; )__client_uat=[1-9]/.test(document.cookie) || /(^|; )__session=/.test(document.cookie),
+    null,
+    { timeout: 20000 },
+  );
+
   // Tampered session cookie → not signed in.
   const cookies = await browser.context.cookies(BASE_URL);
   const session = cookies.find((c) => c.name === '__app_session');
