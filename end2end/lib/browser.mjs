@@ -82,7 +82,7 @@ export async function launch() {
       // Leaving a page cancels what it was still loading: that abort is the test's navigation,
       // not a failure. So is an abort of a ClerkJS / @clerk/ui bundle file: @clerk/ui prefetches
       // its lazy chunks and drops a prefetch it no longer needs when the auth state changes
-      // (seen once in 22 runs of oauth.test.mjs); a chunk that really fails to load still shows
+      // (seen once in a full run of oauth.test.mjs); a chunk that really fails to load still shows
       // up, as a console error (ChunkLoadError) or an HTTP error. Every other abort counts.
       const error = r.failure()?.errorText;
       const clerkBundle = new URL(r.url()).pathname.includes('/npm/@clerk/');
