@@ -18,6 +18,7 @@ cd "$ROOT"
 ROUTE="$ROOT/src/routes/home.rs"
 git diff --quiet -- "$ROUTE" || die "$ROUTE has uncommitted changes: the timer edits and restores it"
 [ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund >/dev/null)
+dev_env
 REPORT="$ROOT/target/dev-loop-report.md"
 LOGS="$LCS_CACHE_DIR/dev-loop-logs"; mkdir -p "$LOGS"
 ROWS=()

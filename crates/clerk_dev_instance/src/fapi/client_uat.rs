@@ -112,16 +112,13 @@ pub(crate) async fn production_cookies(
         Ok(None) => Ok(0),
         Err(error) => Err(error.into()),
     };
-    match uat {
-        Ok(uat) => {
-            for line in uat_directives(&state, uat, true) {
-                if let Ok(value) = HeaderValue::from_str(&line) {
-                    response.headers_mut().append(SET_COOKIE, value);
-                }
-            }
-        }
-        Err(ApiError { .. }) => {
-            tracing::warn!("could not read client {client_id} for __client_uat");
+    let Ok(uat) = uat else {
+        tracing::warn!("could not read client {client_id} for __client_uat");
+        return response;
+    };
+    for line in uat_directives(&state, uat, true) {
+        if let Ok(value) = HeaderValue::from_str(&line) {
+            response.headers_mut().append(SET_COOKIE, value);
         }
     }
     response
