@@ -5,7 +5,9 @@
 // only works because they share SESSION_SECRET — scale-test.sh checks that in nginx's log).
 // Writes the session cookies for the load test to $SCALE_COOKIE_FILE and prints JSON results.
 //
-// Env: BASE_URL (nginx), CLERK_DEV_URL (the dev instance), SCALE_COOKIE_FILE, SCALE_PAGE_LOADS.
+// Env: BASE_URL (nginx), CLERK_DEV_URL (the dev instance), SCALE_COOKIE_FILE, SCALE_PAGE_LOADS,
+// SCALE_DEMO=0 (a project without the demo pages: no /protected, no /oauth-demo),
+// SCALE_OAUTH=0 (a project without the OAuth example).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { BASE_URL, CLERK_DEV_URL, launch, signIn } from './lib/browser.mjs';
@@ -14,7 +16,9 @@ const UI_TIMEOUT = 30000;
 const EMAIL = `scale-${Date.now()}@example.com`;
 const PASSWORD = 'scale-test-password-123';
 const PAGE_LOADS = Number(process.env.SCALE_PAGE_LOADS || 30);
-const OAUTH_LOGINS = 3;
+const DEMO = process.env.SCALE_DEMO !== '0';
+const OAUTH_LOGINS = DEMO && process.env.SCALE_OAUTH !== '0' ? 3 : 0;
+const SIGNED_IN_PAGES = DEMO ? ['/', '/protected', '/profile'] : ['/', '/profile'];
 
 async function codeFromDevPage(email) {
   const html = await (await fetch(`${CLERK_DEV_URL}/dev`)).text();
@@ -59,7 +63,7 @@ try {
   // Stay signed in while page loads are spread over the instances.
   let signedIn = 0;
   for (let i = 0; i < PAGE_LOADS; i++) {
-    const path = ['/', '/protected', '/profile'][i % 3];
+    const path = SIGNED_IN_PAGES[i % SIGNED_IN_PAGES.length];
     const response = await page.goto(`${BASE_URL}${path}`);
     assert.equal(response.status(), 200, `${path} answers 200`);
     const html = await response.text();

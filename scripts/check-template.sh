@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # check-template.sh — this repository as a template: `cargo leptos new` makes a project named
-#   acme-notes from the COMMITTED files (a clone of HEAD), once with every option at its default
-#   and once with every option off (cargo-generate.toml). Each project must be free of the
-#   template's name, formatted, and compile both halves: the server with its tests and examples
-#   (`cargo check --all-targets --features ssr,oauth`) and the browser library (wasm32, `hydrate`).
+#   acme-notes from the COMMITTED files (a clone of HEAD): with every option at its default,
+#   without the OAuth example, and with every option off (cargo-generate.toml). Each project must
+#   be free of the template's name and of Liquid markers, formatted, and compile both halves
+#   without a warning: the server with its tests and examples (clippy -D warnings, with its
+#   Cargo.toml's `bin-features`) and the browser library (wasm32, `hydrate`).
 #   Both share this checkout's CARGO_TARGET_DIR, so dependencies are not rebuilt.
 #   Options: --working-tree generates from the working tree (uncommitted changes included);
 #   --keep leaves the projects in the printed directory.
@@ -56,11 +57,17 @@ check() {
   left="$(grep -rIlE '\{%|\{\{nl\}\}|\{\{project-name\}\}|\{\{crate_name\}\}' "$dir" || true)"
   [ -z "$left" ] || die "$1: Liquid markers are left in: $left"
   (cd "$dir" && cargo fmt --all --check)
-  (cd "$dir" && cargo check --quiet -p "$NAME" --all-targets --features ssr,oauth)
+  local features
+  features="$(sed -n 's/^bin-features = \[\([^]]*\)\].*/\1/p' "$dir/Cargo.toml" | tr -d ' "')"
+  [ -n "$features" ] || die "$1: no bin-features in Cargo.toml"
+  (cd "$dir" && cargo clippy --quiet -p "$NAME" --all-targets --features "$features" -- -D warnings)
   # As `cargo leptos watch` compiles it (debug builds: --cfg erase_components, which changes the
   # types views and routes have; a route fragment once compiled only without it).
+  # No warning either (the wasm toolchain has no clippy; RUSTFLAGS=-Dwarnings would rebuild every
+  # dependency): cargo prints the project's warnings, which fail the check.
   (cd "$dir" && RUSTFLAGS="--cfg erase_components" web_cargo check --quiet -p "$NAME" --lib \
-    --no-default-features --features hydrate --target wasm32-unknown-unknown)
+    --no-default-features --features hydrate --target wasm32-unknown-unknown) 2>&1 | tee "$WORK/$1-wasm.log"
+  ! grep -q '^warning' "$WORK/$1-wasm.log" || die "$1: the browser library compiles with warnings"
   left="$(grep -rIlE "$TRACE" "$dir" || true)"
   [ -z "$left" ] || die "$1: the template's name is left in: $left"
 }
@@ -68,7 +75,18 @@ check() {
 phase "template: generate (defaults)" generate default
 phase "template: check (defaults)" check default
 [ -d "$WORK/default/$NAME/src/routes/demo" ] || die "defaults: the demo pages are missing"
-phase "template: generate (options off)" generate off CARGO_GENERATE_VALUE_DEMO=false
+grep -q '^oauth = ' "$WORK/default/$NAME/Cargo.toml" || die "defaults: the oauth feature is missing"
+phase "template: generate (no OAuth)" generate no-oauth CARGO_GENERATE_VALUE_OAUTH=false
+phase "template: check (no OAuth)" check no-oauth
+for gone in src/server/oauth.rs src/server/oauth_off.rs src/user.rs src/routes/demo/oauth_demo.rs \
+  tests/oauth_app.rs end2end/tests/oauth.test.mjs; do
+  [ ! -e "$WORK/no-oauth/$NAME/$gone" ] || die "oauth=false: $gone is still there"
+done
+left="$(grep -rIilE 'oauth' "$WORK/no-oauth/$NAME/src" "$WORK/no-oauth/$NAME/Cargo.toml" || true)"
+[ -z "$left" ] || die "oauth=false: OAuth is still named in: $left"
+[ -d "$WORK/no-oauth/$NAME/src/routes/demo" ] || die "oauth=false: the demo pages are missing"
+phase "template: generate (options off)" generate off CARGO_GENERATE_VALUE_DEMO=false \
+  CARGO_GENERATE_VALUE_OAUTH=false
 phase "template: check (options off)" check off
 [ ! -e "$WORK/off/$NAME/src/routes/demo" ] || die "demo=false: src/routes/demo/ is still there"
 phase_summary

@@ -40,10 +40,16 @@ web_cargo() {
   RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" cargo "$@"
 }
 
+# The server's cargo features in a release build: Cargo.toml's `bin-features` ("ssr,oauth", or
+# "ssr" in a project generated without the OAuth example).
+SERVER_FEATURES="$(sed -n 's/^bin-features = \[\([^]]*\)\].*/\1/p' "$ROOT/Cargo.toml" | tr -d ' "')"
+# has_server_feature NAME: whether the release build's server has feature NAME.
+has_server_feature() { [[ ",$SERVER_FEATURES," == *",$1,"* ]]; }
+
 # The release build in its production configuration: what `cargo leptos build --release` makes
 # without the local Clerk dev instance. scripts/test.sh, e2e.sh, size-report.sh and
 # scale-test.sh all build and test this one.
-RELEASE_BUILD=(leptos build --release --precompress --bin-features ssr,oauth)
+RELEASE_BUILD=(leptos build --release --precompress --bin-features "$SERVER_FEATURES")
 
 # The dev server, as scripts/dev.sh runs it (and scripts/bench-dev-loop.sh times it): no
 # content-hashed file names (`cargo leptos watch` hashes only its first build, so a live-reloaded
@@ -62,7 +68,7 @@ dev_env() {
     DEV_ENV+=("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=${CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS:--Clink-arg=-B$gcc_ld}")
   fi
 }
-DEV_WATCH=(leptos watch --bin-features ssr,oauth,dev-instance)
+DEV_WATCH=(leptos watch --bin-features "$SERVER_FEATURES,dev-instance")
 
 # free_port: prints a free TCP port on 127.0.0.1.
 free_port() {
@@ -132,7 +138,7 @@ start_app() {
 # The production build plus the embedded local Clerk dev instance (which a release binary opens
 # only with CLERK_DEV_INSTANCE_ALLOW_RELEASE=1): the browser tests' second configuration, and
 # scripts/size-report.sh.
-DEV_INSTANCE_BUILD=(leptos build --release --precompress --bin-features ssr,oauth,dev-instance)
+DEV_INSTANCE_BUILD=(leptos build --release --precompress --bin-features "$SERVER_FEATURES,dev-instance")
 
 # start_dev_instance_server LOGDIR [VAR=value...]: the release build of
 # DEV_INSTANCE_BUILD on a free loopback port against a fresh embedded Clerk dev instance (empty Clerk keys

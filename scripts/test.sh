@@ -16,8 +16,8 @@ WEB=(-p "$APP_NAME" -p leptos_clerk)
 
 phase "setup" bash "$ROOT/scripts/setup.sh"
 phase "cargo fmt --check" cargo fmt --all --check
-# Server-side checks include the optional OAuth strategy (the app's feature `oauth`).
-SERVER_FEATURES=ssr,oauth
+# Server-side checks use the release build's features (SERVER_FEATURES, from Cargo.toml's
+# `bin-features`: the optional OAuth strategy included) plus the default `dev-instance`.
 phase "clippy (ssr)" cargo clippy --workspace --all-targets --features "$SERVER_FEATURES" -- -D warnings
 phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"

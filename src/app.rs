@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
                     // can still redirect a signed-out visitor to the sign-in page.
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
                     // Your pages: a file in routes/ each, and a <Route> here.{%- if with_demo %}
-                    <crate::routes::demo::DemoRoutes/> // /client, /protected, /oauth-demo{%- endif %}
+                    <crate::routes::demo::DemoRoutes/> // the demo pages (routes/demo/){%- endif %}
                 </Routes>
             </main>
             </ClerkProvider>

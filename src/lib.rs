@@ -6,13 +6,13 @@
 pub mod app;
 pub mod error;
 pub mod routes;
-pub mod user;
 
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use error::AppError;
-pub use user::AppUser;
+pub use error::AppError; // the app's error type{%- if with_oauth %}
+pub mod user;
+pub use user::AppUser; // {%- endif %}
 
 /// Entry point of the WASM bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

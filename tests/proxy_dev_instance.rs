@@ -54,10 +54,8 @@ async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
     )
     .unwrap();
     let setup = ClerkSetup {
-        clerk,
-        dev_instance: None,
         frontend_api_proxy: Some(proxy),
-        oauth: None,
+        ..ClerkSetup::from(clerk)
     };
     let draining = Draining::default();
     let router = build_router_with(leptos_options(app_addr), setup, draining.clone());

@@ -5,6 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, CLERK_DEV_URL, CLERK_DEV_PATH, launch, signIn } from '../lib/browser.mjs';
+import { HAS_DEMO_PAGES } from '../lib/package.mjs';
+
+/** The pages searched: the home page, the client-state demo page when there is one, the profile. */
+const PAGES = HAS_DEMO_PAGES ? ['/', '/client', '/profile'] : ['/', '/profile'];
 
 const EMAIL = `secrets-${Date.now()}@example.com`;
 const PASSWORD = 'a-long-password-456';
@@ -51,7 +55,7 @@ async function recordingPage() {
 
 test('signed out and signed in, no response carries a secret key', async () => {
   const page = await recordingPage();
-  for (const path of ['/', '/client', '/profile']) {
+  for (const path of PAGES) {
     await page.goto(`${BASE_URL}${path}`, { waitUntil: 'networkidle' });
   }
   // /profile redirected to the sign-in page: sign in there and come back.
@@ -59,7 +63,7 @@ test('signed out and signed in, no response carries a secret key', async () => {
   await page.waitForSelector('[data-cl-mount="user-button"][data-cl-mounted="true"]', {
     timeout: UI_TIMEOUT,
   });
-  for (const path of ['/', '/client', '/profile']) {
+  for (const path of PAGES) {
     await page.goto(`${BASE_URL}${path}`, { waitUntil: 'networkidle' });
   }
   const html = await page.content();

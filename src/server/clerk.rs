@@ -1,9 +1,8 @@
 //! Which Clerk the app talks to: real Clerk when keys are configured, otherwise the local Clerk
 //! dev instance built into the server (no account, no network) — when the server was built with
 //! the `dev-instance` feature (`scripts/dev.sh`, the browser tests); a production build
-//! (`--bin-features ssr,oauth`) has no dev instance and refuses to start without keys.
+//! (`cargo leptos build --release`) has no dev instance and refuses to start without keys.
 
-use super::oauth::{setup_oauth, AppOAuth, OAuthClient};
 use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError, FrontendApiProxy};
 use std::net::SocketAddr;
 use thiserror::Error;
@@ -39,8 +38,23 @@ pub struct ClerkSetup {
     /// Clerk's Frontend API proxy, with real keys and `CLERK_PROXY_URL` set (the dev instance
     /// serves its own path instead).
     pub frontend_api_proxy: Option<FrontendApiProxy>,
-    /// "Sign in with Clerk" over OAuth, when configured or offered by the dev instance.
-    pub oauth: Option<AppOAuth>,
+    // Other ways to sign in go here.{%- if with_oauth %}
+    /// "Sign in with Clerk" over OAuth (`oauth.rs`), when configured or offered by the dev
+    /// instance.
+    pub oauth: Option<super::oauth::AppOAuth>, // {%- endif %}
+}
+
+/// Only Clerk's session: no dev instance, no Frontend API proxy, no other way to sign in.
+impl From<Clerk> for ClerkSetup {
+    fn from(clerk: Clerk) -> Self {
+        Self {
+            clerk,
+            dev_instance: None,
+            frontend_api_proxy: None,
+            // Other ways to sign in go here.{%- if with_oauth %}
+            oauth: None, // {%- endif %}
+        }
+    }
 }
 
 /// Why Clerk could not be set up; each message names the fix.
@@ -68,22 +82,15 @@ pub enum ClerkSetupError {
     #[error(
         "CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set: set both (Clerk dashboard, API \
          keys page). This server was built without the local Clerk dev instance (cargo feature \
-         `dev-instance`): for local development without keys run scripts/dev.sh, or \
-         `cargo leptos watch --bin-features ssr,oauth,dev-instance`"
+         `dev-instance`): for local development without keys run scripts/dev.sh, which builds \
+         it in"
     )]
     NoKeys,
+    // Other ways to sign in go here.{%- if with_oauth %}
     /// A `CLERK_OAUTH_*` or `SESSION_SECRET` variable is missing or invalid.
     #[cfg(feature = "oauth")]
     #[error("Sign in with Clerk (OAuth): {0}")]
-    OAuth(#[from] leptos_clerk::oauth::OAuthConfigError),
-}
-
-/// A build without the `oauth` feature has no OAuth configuration to get wrong.
-#[cfg(not(feature = "oauth"))]
-impl From<std::convert::Infallible> for ClerkSetupError {
-    fn from(never: std::convert::Infallible) -> Self {
-        match never {}
-    }
+    OAuth(#[from] leptos_clerk::oauth::OAuthConfigError), // {%- endif %}
 }
 
 fn env(name: &str) -> Option<String> {
@@ -95,9 +102,6 @@ fn env(name: &str) -> Option<String> {
 pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError> {
     let publishable = env("CLERK_PUBLISHABLE_KEY").or_else(|| env("CLERK_FRONTEND_API"));
     let secret = env("CLERK_SECRET_KEY").or_else(|| env("CLERK_API_KEY"));
-    let port = site_addr.port();
-    // The dev instance registers an OAuth application for this app unless a real one is set.
-    let dev_oauth = dev_oauth_registration(port);
     let (clerk, dev_instance) = match (publishable, secret) {
         (Some(_), Some(_)) => {
             tracing::info!("using the Clerk instance from CLERK_PUBLISHABLE_KEY");
@@ -117,7 +121,7 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
         }
         #[cfg(feature = "dev-instance")]
         (None, None) => {
-            let (clerk, dev) = dev_instance_clerk(site_addr, dev_oauth.clone())?;
+            let (clerk, dev) = dev_instance_clerk(site_addr)?;
             (clerk, Some(dev))
         }
         #[cfg(not(feature = "dev-instance"))]
@@ -131,62 +135,29 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
         let options = proxy.options();
         tracing::info!(path = %options.path, upstream = %options.upstream, "Clerk Frontend API proxy");
     }
-    let dev_oauth = dev_oauth.filter(|_| dev_instance.is_some());
-    let oauth = setup_oauth(port, dev_oauth.as_ref())?;
+    // Other ways to sign in, beside Clerk's session.{%- if with_oauth %}
+    let oauth = super::oauth::setup_oauth(site_addr.port(), dev_instance.as_ref())?; // {%- endif %}
     Ok(ClerkSetup {
         clerk,
         dev_instance,
         frontend_api_proxy,
-        oauth,
+        // Other ways to sign in go here.{%- if with_oauth %}
+        oauth, // {%- endif %}
     })
-}
-
-/// The OAuth application the dev instance registers for this app, unless a real one is set.
-#[cfg(all(feature = "dev-instance", feature = "oauth"))]
-fn dev_oauth_registration(port: u16) -> Option<OAuthClient> {
-    (!super::oauth::configured_in_env()).then(|| super::oauth::dev_oauth_client(port))
-}
-
-/// No dev instance or no OAuth in this build, so no OAuth application of its own.
-#[cfg(not(all(feature = "dev-instance", feature = "oauth")))]
-fn dev_oauth_registration(_port: u16) -> Option<OAuthClient> {
-    None
 }
 
 /// Opens the local dev instance and a Clerk configuration pointing at it. Every other Clerk
 /// variable (sign-in URL, redirects, …) is still read from the environment.
 #[cfg(feature = "dev-instance")]
-fn dev_instance_clerk(
-    site_addr: SocketAddr,
-    oauth_client: Option<OAuthClient>,
-) -> Result<(Clerk, DevInstance), ClerkSetupError> {
-    use clerk_dev_instance::DevInstanceConfig;
+fn dev_instance_clerk(site_addr: SocketAddr) -> Result<(Clerk, DevInstance), ClerkSetupError> {
     let port = site_addr.port();
-    let origins = vec![
-        format!("http://127.0.0.1:{port}"),
-        format!("http://localhost:{port}"),
-    ];
-    let mut config = DevInstanceConfig::from_env(".clerk-dev", origins.clone(), site_addr)?;
-    config.oauth_clients.extend(oauth_client);
+    let config = clerk_dev_instance::DevInstanceConfig::nested_from_env(site_addr)?;
+    // Other ways to sign in register their applications with the instance here.{%- if with_oauth %}
+    let config = super::oauth::with_dev_client(config, port); // {%- endif %}
     let dev = DevInstance::open(config)?;
-    // The server reaches the instance's Backend API over loopback, like real Clerk's.
-    let instance_url = format!("http://127.0.0.1:{port}{DEV_INSTANCE_PATH}");
-    let variables = dev.clerk_variables(&instance_url);
-    let authorized_parties = origins.join(",");
-    let from_instance = |name: &str| {
-        variables
-            .iter()
-            .find(|(variable, _)| *variable == name)
-            .map(|(_, value)| value.clone())
-    };
-    let lookup = |name: &str| match name {
-        "CLERK_PUBLISHABLE_KEY" | "CLERK_SECRET_KEY" | "CLERK_API_URL" => from_instance(name),
-        "CLERK_PROXY_URL" => Some(DEV_INSTANCE_PATH.to_owned()),
-        "CLERK_JWT_KEY" | "CLERK_DOMAIN" | "CLERK_IS_SATELLITE" => None,
-        "CLERK_AUTHORIZED_PARTIES" => Some(env(name).unwrap_or_else(|| authorized_parties.clone())),
-        _ => env(name),
-    };
-    let clerk = Clerk::new(ClerkConfig::from_lookup(lookup)?)?;
+    let clerk = Clerk::new(ClerkConfig::from_lookup(
+        dev.nested_clerk_env(port, DEV_INSTANCE_PATH),
+    )?)?;
     tracing::warn!(
         "no Clerk keys configured: using the LOCAL CLERK DEV INSTANCE at {DEV_INSTANCE_PATH} \
          (verification codes: http://127.0.0.1:{port}{DEV_INSTANCE_PATH}/dev). Set \

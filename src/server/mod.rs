@@ -5,12 +5,13 @@
 mod api;
 mod clerk;
 mod health;
+// Other ways to sign in go here.{%- if with_oauth %}
 #[cfg(feature = "oauth")]
 mod oauth;
 // Without the `oauth` feature: the same names, and no OAuth.
 #[cfg(not(feature = "oauth"))]
 #[path = "oauth_off.rs"]
-mod oauth;
+mod oauth; // {%- endif %}
 mod page_auth;
 mod router;
 mod settings;
@@ -19,11 +20,10 @@ pub mod static_files;
 
 pub use clerk::{setup_clerk, ClerkSetup, ClerkSetupError, DevInstance, DEV_INSTANCE_PATH};
 pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};
-#[cfg(all(feature = "oauth", feature = "dev-instance"))]
-pub use oauth::dev_oauth_client;
+// Other ways to sign in go here.{%- if with_oauth %}
 #[cfg(feature = "oauth")]
 pub use oauth::DEMO_CLIENT_ID;
-pub use oauth::{setup_oauth, AppOAuth, OAuthClient};
+pub use oauth::{setup_oauth, AppOAuth}; // {%- endif %}
 pub use page_auth::{
     require_org_permission, require_org_role, require_org_role_in, require_user, SignedIn,
 };

@@ -3,16 +3,11 @@
 //! automatically against the local Clerk dev instance, which then registers the OAuth
 //! application [`DEMO_CLIENT_ID`] with a secret generated at every start.
 
-#[cfg(feature = "dev-instance")]
-pub use clerk_dev_instance::OAuthClient;
 use leptos_clerk::oauth::config::ENV_CLIENT_ID;
 use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, OAuthConfigError, VerifyParams};
 
+use super::clerk::DevInstance;
 use crate::AppUser;
-
-/// The dev instance's OAuth application; a build without the `dev-instance` feature has none.
-#[cfg(not(feature = "dev-instance"))]
-pub type OAuthClient = std::convert::Infallible;
 
 /// Client ID of the OAuth application the dev instance registers for this app: the package
 /// name + `-demo`.
@@ -31,31 +26,45 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Whether a real OAuth application is configured (`CLERK_OAUTH_CLIENT_ID`).
-pub fn configured_in_env() -> bool {
+fn configured_in_env() -> bool {
     env(ENV_CLIENT_ID).is_some()
 }
 
-/// The OAuth application the dev instance registers for an app on `port`: callback URLs on
-/// 127.0.0.1 and localhost, a random secret.
+/// The dev instance's `config` with [`DEMO_CLIENT_ID`] registered for an app on `port`
+/// (callback URLs on 127.0.0.1 and localhost, a random secret), unless a real OAuth application
+/// is configured.
 #[cfg(feature = "dev-instance")]
-pub fn dev_oauth_client(port: u16) -> OAuthClient {
+pub fn with_dev_client(
+    mut config: clerk_dev_instance::DevInstanceConfig,
+    port: u16,
+) -> clerk_dev_instance::DevInstanceConfig {
+    if configured_in_env() {
+        return config;
+    }
     let redirect_uris = ["127.0.0.1", "localhost"]
         .iter()
         .map(|host| format!("http://{host}:{port}/auth/clerk/callback"))
         .collect();
-    OAuthClient::with_random_secret(DEMO_CLIENT_ID, redirect_uris)
+    config
+        .oauth_clients
+        .push(clerk_dev_instance::OAuthClient::with_random_secret(
+            DEMO_CLIENT_ID,
+            redirect_uris,
+        ));
+    config
 }
 
-/// The strategy: from `CLERK_OAUTH_*` when [`configured_in_env`], else against the dev
-/// instance's `client` (served on `port`), else `None` (OAuth off).
+/// The strategy: from `CLERK_OAUTH_*` when a real OAuth application is configured, else against
+/// the dev instance (served on `port`) when it registered [`DEMO_CLIENT_ID`], else `None` (OAuth
+/// off).
 pub fn setup_oauth(
     port: u16,
-    dev_client: Option<&OAuthClient>,
+    dev_instance: Option<&DevInstance>,
 ) -> Result<Option<AppOAuth>, OAuthConfigError> {
     let config = if configured_in_env() {
         ClerkOAuthConfig::from_env()?
-    } else if let Some(client) = dev_client {
-        dev_config(port, client)?
+    } else if let Some(config) = dev_config(port, dev_instance) {
+        config?
     } else {
         return Ok(None);
     };
@@ -67,10 +76,14 @@ pub fn setup_oauth(
     ClerkOAuth::new(config, verify).map(Some)
 }
 
-/// The configuration against the dev instance's `client`, the instance served on `port`.
+/// The configuration against the dev instance served on `port`, when it has [`DEMO_CLIENT_ID`].
 #[cfg(feature = "dev-instance")]
-fn dev_config(port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, OAuthConfigError> {
+fn dev_config(
+    port: u16,
+    dev_instance: Option<&DevInstance>,
+) -> Option<Result<ClerkOAuthConfig, OAuthConfigError>> {
     use super::clerk::DEV_INSTANCE_PATH;
+    let client = dev_instance?.oauth_client(DEMO_CLIENT_ID)?;
     use leptos_clerk::oauth::config::{
         ENV_CALLBACK_URL, ENV_CLIENT_SECRET, ENV_DOMAIN, ENV_SCOPES, ENV_SESSION_SECRET,
     };
@@ -91,13 +104,16 @@ fn dev_config(port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, OAuth
         })),
         _ => env(name),
     };
-    ClerkOAuthConfig::from_lookup(lookup)
+    Some(ClerkOAuthConfig::from_lookup(lookup))
 }
 
 /// No dev instance in this build: there is no client to configure against.
 #[cfg(not(feature = "dev-instance"))]
-fn dev_config(_port: u16, client: &OAuthClient) -> Result<ClerkOAuthConfig, OAuthConfigError> {
-    match *client {}
+fn dev_config(
+    _port: u16,
+    _dev_instance: Option<&DevInstance>,
+) -> Option<Result<ClerkOAuthConfig, OAuthConfigError>> {
+    None
 }
 
 /// The verify hook: the provider vouched for `input.profile`; map it to the app's user. This

@@ -1,12 +1,8 @@
 //! A build without the `oauth` feature: no "Sign in with Clerk" over OAuth. The same names as
 //! `oauth.rs`, so the rest of the server reads the same; [`setup_oauth`] is always `None`.
 
-#[cfg(feature = "dev-instance")]
-pub use clerk_dev_instance::OAuthClient;
-
-/// The dev instance's OAuth application; a build without the `dev-instance` feature has none.
-#[cfg(not(feature = "dev-instance"))]
-pub type OAuthClient = std::convert::Infallible;
+use super::clerk::{ClerkSetupError, DevInstance};
+use std::convert::Infallible;
 
 /// The OAuth strategy of an app built with the `oauth` feature; it has no value here.
 #[derive(Clone)]
@@ -24,10 +20,26 @@ impl AppOAuth {
     }
 }
 
+/// Registers nothing: this build has no OAuth strategy.
+#[cfg(feature = "dev-instance")]
+pub fn with_dev_client(
+    config: clerk_dev_instance::DevInstanceConfig,
+    _port: u16,
+) -> clerk_dev_instance::DevInstanceConfig {
+    config
+}
+
 /// Always `None`: this build has no OAuth strategy.
 pub fn setup_oauth(
     _port: u16,
-    _dev_client: Option<&OAuthClient>,
-) -> Result<Option<AppOAuth>, std::convert::Infallible> {
+    _dev_instance: Option<&DevInstance>,
+) -> Result<Option<AppOAuth>, Infallible> {
     Ok(None)
+}
+
+/// A build without the `oauth` feature has no OAuth configuration to get wrong.
+impl From<Infallible> for ClerkSetupError {
+    fn from(never: Infallible) -> Self {
+        match never {}
+    }
 }

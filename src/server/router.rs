@@ -1,5 +1,5 @@
 //! The axum router: Leptos pages and server functions behind the Clerk layer, the JSON API,
-//! the Clerk webhook endpoint, "Sign in with Clerk" over OAuth, the local Clerk dev instance or
+//! the Clerk webhook endpoint, other ways to sign in, the local Clerk dev instance or
 //! Clerk's Frontend API proxy, static files, the 404 fallback and the health checks.
 
 use super::api;
@@ -55,12 +55,13 @@ pub fn build_router_with(
         .with_state(leptos_options)
         // rootAuthLoader: every request above is authenticated once, before any handler runs.
         .layer(clerk.clerk.layer());
-    // Sign in with Clerk over OAuth: its routes sit outside the Clerk layer (they never need
-    // a Clerk session); its session layer makes the app user readable on every page.
+    // Other ways to sign in sit outside the Clerk layer (no Clerk session needed).{%- if with_oauth %}
+    // Sign in with Clerk over OAuth: its session layer makes the app user readable everywhere.
     let app = match &clerk.oauth {
         Some(oauth) => app.merge(oauth.routes()).layer(oauth.session_layer()),
         None => app,
-    };
+    }; // {%- endif %}
+
     // The dev instance sits outside the Clerk layer: its handshake endpoint must never be
     // redirected to itself.
     let app = match clerk.dev_instance {

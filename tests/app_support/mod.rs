@@ -41,12 +41,7 @@ pub fn pem_config() -> ClerkConfig {
 
 /// The Clerk pieces of the router for `config`: real keys, no dev instance, no OAuth.
 pub fn setup(config: ClerkConfig) -> server::ClerkSetup {
-    server::ClerkSetup {
-        clerk: Clerk::new(config).expect("valid test configuration"),
-        dev_instance: None,
-        frontend_api_proxy: None,
-        oauth: None,
-    }
+    server::ClerkSetup::from(Clerk::new(config).expect("valid test configuration"))
 }
 
 /// Site options for a server on `addr`.
@@ -91,8 +86,9 @@ pub async fn start(data_dir: &std::path::Path) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let clerk = server::setup_clerk(addr).expect("clerk set-up with the dev instance");
+    // What else the dev instance enables.{%- if with_oauth %}
     #[cfg(feature = "oauth")]
-    assert!(clerk.oauth.is_some(), "the dev instance enables OAuth");
+    assert!(clerk.oauth.is_some(), "the dev instance enables OAuth"); // {%- endif %}
     let secret_key = clerk.dev_instance.as_ref().unwrap().secret_key();
     let router = server::build_router(leptos_options(addr), clerk);
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });

@@ -84,7 +84,53 @@ impl DevInstanceConfig {
     }
 }
 
+impl DevInstanceConfig {
+    /// The config of an instance nested into an app's own server on `site_addr` (see
+    /// [`DevInstance::nested_clerk_env`]): its origins are `http://127.0.0.1:<port>` and
+    /// `http://localhost:<port>`, its data in `.clerk-dev` unless `CLERK_DEV_DATA_DIR` says
+    /// otherwise; every other setting from the environment as in [`DevInstanceConfig::from_env`].
+    pub fn nested_from_env(site_addr: SocketAddr) -> Result<Self, DevInstanceError> {
+        let port = site_addr.port();
+        let origins = vec![
+            format!("http://127.0.0.1:{port}"),
+            format!("http://localhost:{port}"),
+        ];
+        Self::from_env(".clerk-dev", origins, site_addr)
+    }
+}
+
 impl DevInstance {
+    /// The Clerk variables of an app that nests this instance's router at `mount_path` (e.g.
+    /// `/__clerk`) in its own server on 127.0.0.1:`site_port`, as a lookup for the app's Clerk
+    /// configuration (`ClerkConfig::from_lookup` in `leptos_clerk`): the instance's keys, its
+    /// Backend API over loopback, `CLERK_PROXY_URL` = `mount_path` (ClerkJS reaches the Frontend
+    /// API on the app's origin), `CLERK_AUTHORIZED_PARTIES` = the instance's app origins unless
+    /// set, and no `CLERK_JWT_KEY`, `CLERK_DOMAIN` or `CLERK_IS_SATELLITE` (they would describe
+    /// another instance). Every other variable (sign-in URL, redirects, …) comes from the
+    /// environment.
+    pub fn nested_clerk_env(
+        &self,
+        site_port: u16,
+        mount_path: &str,
+    ) -> impl Fn(&str) -> Option<String> {
+        let instance_url = format!("http://127.0.0.1:{site_port}{mount_path}");
+        let variables = self.clerk_variables(&instance_url);
+        let authorized_parties = self.inner.config.app_origins.join(",");
+        let proxy_url = mount_path.to_owned();
+        move |name: &str| match name {
+            "CLERK_PUBLISHABLE_KEY" | "CLERK_SECRET_KEY" | "CLERK_API_URL" => variables
+                .iter()
+                .find(|(variable, _)| *variable == name)
+                .map(|(_, value)| value.clone()),
+            "CLERK_PROXY_URL" => Some(proxy_url.clone()),
+            "CLERK_JWT_KEY" | "CLERK_DOMAIN" | "CLERK_IS_SATELLITE" => None,
+            "CLERK_AUTHORIZED_PARTIES" => {
+                Some(env(name).unwrap_or_else(|| authorized_parties.clone()))
+            }
+            _ => env(name),
+        }
+    }
+
     /// The Clerk variables an app sets to use this instance like a real Clerk:
     /// `CLERK_PUBLISHABLE_KEY`, `CLERK_SECRET_KEY` and `CLERK_API_URL` (`<instance_url>/api`,
     /// where `instance_url` is where the app's server reaches the instance's router: e.g.

@@ -152,6 +152,12 @@ impl DevInstance {
         self.inner.key.jwks()
     }
 
+    /// The registered OAuth application `client_id` ([`DevInstanceConfig::oauth_clients`]),
+    /// secret included: what the app's OAuth client needs to talk to this instance.
+    pub fn oauth_client(&self, client_id: &str) -> Option<OAuthClient> {
+        self.inner.config.oauth_client(client_id).cloned()
+    }
+
     /// The axum router to nest at `/__clerk`.
     pub fn router(&self) -> Router {
         instance::router(self.inner.clone())
