@@ -16,6 +16,7 @@ cd "$ROOT"
 
 MODE="${1:-production}"; shift || true
 TESTS=("${@:-tests/}")
+[ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund >/dev/null)
 LOGS="$LCS_CACHE_DIR/e2e-logs/$MODE"
 mkdir -p "$LOGS"
 trap stop_server EXIT
