@@ -8,6 +8,16 @@ export LCS_CACHE_DIR="${LCS_CACHE_DIR:-$HOME/.cache/$APP_NAME}"
 # One shared target dir for every build (tests, clippy, cargo-leptos).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$LCS_CACHE_DIR/target}"
 export npm_config_cache="${npm_config_cache:-$LCS_CACHE_DIR/npm}"
+# Cargo counts a workspace crate as fresh when its sources are older than its last build, WHICHEVER
+# clone made that build (the artifacts' names do not depend on the clone's path): after a build
+# from another clone, this clone's unchanged crates would be served stale. So the first script run
+# in a clone after another clone used the shared target dir marks this clone's sources as changed.
+mkdir -p "$CARGO_TARGET_DIR"
+if [ "$(cat "$CARGO_TARGET_DIR/.built-from" 2>/dev/null)" != "$ROOT" ]; then
+  find "$ROOT/src" "$ROOT/crates" "$ROOT/tests" "$ROOT/examples" -name '*.rs' \
+    -not -path '*/target/*' -exec touch {} + 2>/dev/null || true
+  echo "$ROOT" > "$CARGO_TARGET_DIR/.built-from"
+fi
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # Which toolchain builds the WASM (written by setup.sh): rustup's stable, or the offline `rust-web`.
 WEB_TOOLCHAIN_FILE="$LCS_CACHE_DIR/web-toolchain"
