@@ -3,7 +3,8 @@
 #   docker run -p 8080:8080 --env-file .env.production my-app
 # Build stage: Rust ≥ 1.96 (wasm32 target), cargo-leptos 0.3.11 (no_downloads), the wasm-bindgen-cli
 # that Cargo.lock pins and wasm-opt from npm's binaryen 132 (never Debian's binaryen: it breaks
-# release builds). The server is built WITHOUT the local Clerk dev instance (--bin-features ssr,oauth).
+# release builds). The server is built WITHOUT the local Clerk dev instance (with Cargo.toml's
+# `bin-features`, which leave it out).
 ARG RUST_VERSION=1
 FROM rust:${RUST_VERSION}-bookworm AS builder
 RUN apt-get update \
@@ -20,7 +21,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo leptos build --release --precompress --bin-features ssr,oauth \
+    cargo leptos build --release --precompress \
  && mkdir -p /out \
  && app="$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)" \
  && cp "target/release/$app" /out/server && cp target/release/hash.txt /out/ \

@@ -84,6 +84,9 @@ for gone in src/server/oauth.rs src/server/oauth_off.rs src/user.rs src/routes/d
 done
 left="$(grep -rIilE 'oauth' "$WORK/no-oauth/$NAME/src" "$WORK/no-oauth/$NAME/Cargo.toml" || true)"
 [ -z "$left" ] || die "oauth=false: OAuth is still named in: $left"
+# Nothing builds with a feature the project no longer has (scripts, Dockerfile, docs).
+left="$(grep -rIl 'ssr,oauth' "$WORK/no-oauth/$NAME" --exclude-dir=crates --exclude-dir=target || true)"
+[ -z "$left" ] || die "oauth=false: the feature list ssr,oauth is still in: $left"
 [ -d "$WORK/no-oauth/$NAME/src/routes/demo" ] || die "oauth=false: the demo pages are missing"
 phase "template: generate (options off)" generate off CARGO_GENERATE_VALUE_DEMO=false \
   CARGO_GENERATE_VALUE_OAUTH=false

@@ -50,8 +50,8 @@ web_cargo() {
   RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" cargo "$@"
 }
 
-# The server's cargo features in a release build: Cargo.toml's `bin-features` ("ssr,oauth", or
-# "ssr" in a project generated without the OAuth example).
+# The server's cargo features in a release build: Cargo.toml's `bin-features`, comma-separated
+# (`ssr` and `oauth`, or only `ssr` in a project generated without the OAuth example).
 SERVER_FEATURES="$(sed -n 's/^bin-features = \[\([^]]*\)\].*/\1/p' "$ROOT/Cargo.toml" | tr -d ' "')"
 # has_server_feature NAME: whether the release build's server has feature NAME.
 has_server_feature() { [[ ",$SERVER_FEATURES," == *",$1,"* ]]; }
