@@ -17,6 +17,8 @@ cd "$ROOT"
 [ $# -gt 0 ] || set -- "dev.sh" "debuginfo:CARGO_PROFILE_DEV_DEBUG=2"
 ROUTE="$ROOT/src/routes/home.rs"
 git diff --quiet -- "$ROUTE" || die "$ROUTE has uncommitted changes: the timer edits and restores it"
+# The timer restores the committed file: a timer edit that was committed would stay for good.
+! grep -q 'dev-loop edit' "$ROUTE" || die "$ROUTE has a committed dev-loop edit: restore its <h1> first"
 [ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund >/dev/null)
 dev_env
 REPORT="$ROOT/target/dev-loop-report.md"

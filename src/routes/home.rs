@@ -19,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
     };
 
     view! {
-        <h1>"dev-loop edit 2 1796077636663"</h1>
+        <h1>"Welcome to the Leptos + Clerk starter"</h1>
         <Show
             when="signed-in"
             fallback=|| {
