@@ -6,19 +6,19 @@
 // Writes the session cookies for the load test to $SCALE_COOKIE_FILE and prints JSON results.
 //
 // Env: BASE_URL (nginx), CLERK_DEV_URL (the dev instance), SCALE_COOKIE_FILE, SCALE_PAGE_LOADS,
-// SCALE_DEMO=0 (a project without the demo pages: no /protected, no /oauth-demo),
-// SCALE_OAUTH=0 (a project without the OAuth example).
+// SCALE_OAUTH=0 (a project without the OAuth example). A project without the demo pages
+// (HAS_DEMO_PAGES) has no /protected and no /oauth-demo.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { BASE_URL, CLERK_DEV_URL, launch, signIn } from './lib/browser.mjs';
+import { HAS_DEMO_PAGES } from './lib/package.mjs';
 
 const UI_TIMEOUT = 30000;
 const EMAIL = `scale-${Date.now()}@example.com`;
 const PASSWORD = 'scale-test-password-123';
 const PAGE_LOADS = Number(process.env.SCALE_PAGE_LOADS || 30);
-const DEMO = process.env.SCALE_DEMO !== '0';
-const OAUTH_LOGINS = DEMO && process.env.SCALE_OAUTH !== '0' ? 3 : 0;
-const SIGNED_IN_PAGES = DEMO ? ['/', '/protected', '/profile'] : ['/', '/profile'];
+const OAUTH_LOGINS = HAS_DEMO_PAGES && process.env.SCALE_OAUTH !== '0' ? 3 : 0;
+const SIGNED_IN_PAGES = HAS_DEMO_PAGES ? ['/', '/protected', '/profile'] : ['/', '/profile'];
 
 async function codeFromDevPage(email) {
   const html = await (await fetch(`${CLERK_DEV_URL}/dev`)).text();

@@ -58,7 +58,7 @@ check() {
   [ -z "$left" ] || die "$1: Liquid markers are left in: $left"
   (cd "$dir" && cargo fmt --all --check)
   local features
-  features="$(sed -n 's/^bin-features = \[\([^]]*\)\].*/\1/p' "$dir/Cargo.toml" | tr -d ' "')"
+  features="$(bin_features "$dir/Cargo.toml")"
   [ -n "$features" ] || die "$1: no bin-features in Cargo.toml"
   (cd "$dir" && cargo clippy --quiet -p "$NAME" --all-targets --features "$features" -- -D warnings)
   # As `cargo leptos watch` compiles it (debug builds: --cfg erase_components, which changes the

@@ -52,7 +52,9 @@ web_cargo() {
 
 # The server's cargo features in a release build: Cargo.toml's `bin-features`, comma-separated
 # (`ssr` and `oauth`, or only `ssr` in a project generated without the OAuth example).
-SERVER_FEATURES="$(sed -n 's/^bin-features = \[\([^]]*\)\].*/\1/p' "$ROOT/Cargo.toml" | tr -d ' "')"
+# bin_features CARGO_TOML: that manifest's `bin-features`, comma-separated.
+bin_features() { sed -n 's/^bin-features = \[\([^]]*\)\].*/\1/p' "$1" | tr -d ' "'; }
+SERVER_FEATURES="$(bin_features "$ROOT/Cargo.toml")"
 # has_server_feature NAME: whether the release build's server has feature NAME.
 has_server_feature() { [[ ",$SERVER_FEATURES," == *",$1,"* ]]; }
 

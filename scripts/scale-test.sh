@@ -106,7 +106,7 @@ say "1. a browser signs up, signs in and stays signed in across the instances"
 COOKIES="$WORK/cookies.txt"
 : > "$WORK/nginx/access.log"
 BROWSER_RESULT="$(cd end2end && BASE_URL="$PUBLIC" CLERK_DEV_URL="$CLERK_DEV_URL" \
-  SCALE_COOKIE_FILE="$COOKIES" SCALE_DEMO="$DEMO" SCALE_OAUTH="$OAUTH" node scale.mjs)" || { tail -30 "$WORK/app0.log"; die "the browser part failed"; }
+  SCALE_COOKIE_FILE="$COOKIES" SCALE_OAUTH="$OAUTH" node scale.mjs)" || { tail -30 "$WORK/app0.log"; die "the browser part failed"; }
 echo "    $BROWSER_RESULT"
 LOG="$WORK/nginx/access.log"
 # Page loads (documents and server functions, not assets) per instance.

@@ -82,9 +82,7 @@ impl DevInstanceConfig {
         }
         Ok(config)
     }
-}
 
-impl DevInstanceConfig {
     /// The config of an instance nested into an app's own server on `site_addr` (see
     /// [`DevInstance::nested_clerk_env`]): its origins are `http://127.0.0.1:<port>` and
     /// `http://localhost:<port>`, its data in `.clerk-dev` unless `CLERK_DEV_DATA_DIR` says
