@@ -154,10 +154,12 @@ mod tests {
 
     #[test]
     fn rejects_malformed_keys() {
+        // A secret-key prefix on an otherwise valid publishable payload (base64 "clerk.localhost$").
+        let secret_prefix = format!("sk_test_{}", STANDARD_NO_PAD.encode("clerk.localhost$"));
         for key in [
             "",
             "pk_test_",
-            "sk_test_Y2xlcmsubG9jYWxob3N0JA",
+            &secret_prefix,
             "pk_test_!!!",
             "pk_test_Zm9v",
         ] {

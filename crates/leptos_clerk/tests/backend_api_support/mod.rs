@@ -15,7 +15,7 @@ use leptos_clerk::server::backend_api::{BackendApi, BackendApiConfig};
 use serde_json::Value;
 
 /// The secret key the tests hand to the client.
-pub const SECRET_KEY: &str = "sk_test_StandInSecretKey0123456789abcdef";
+pub const SECRET_KEY: &str = "sk_test_stand-in-for-tests-not-a-clerk-key";
 
 /// The fixture user: every field of the Backend API `User` schema (API 2025-11-10).
 pub const USER_FIXTURE: &str = include_str!("user.json");
