@@ -56,6 +56,10 @@ check() {
   [ -z "$left" ] || die "$1: the template's name is left in: $left"
   left="$(grep -rIlE '\{%|\{\{nl\}\}|\{\{project-name\}\}|\{\{crate_name\}\}' "$dir" || true)"
   [ -z "$left" ] || die "$1: Liquid markers are left in: $left"
+  # A cut must not leave an empty comment line (`#`) or a blank line at the end of a file.
+  left="$(grep -n '^#$' "$dir/.env.example" || true)"
+  [ -z "$left" ] || die "$1: .env.example has an empty comment line a cut left: $left"
+  [ -n "$(tail -n 1 "$dir/.env.example")" ] || die "$1: .env.example ends with a blank line"
   (cd "$dir" && cargo fmt --all --check)
   local features
   features="$(bin_features "$dir/Cargo.toml")"

@@ -77,14 +77,29 @@ fn signed_in(
     ctx.session(state, params.get("_clerk_session_id").map(String::as_str))
 }
 
-/// The organization and the user's membership in it, provided the membership has
-/// `permission`; 404 for non-members, 403 for members without it.
-fn member_with(
+/// The system permissions the handlers below require (Clerk's names).
+const MANAGE_PROFILE: &str = "org:sys_profile:manage";
+const DELETE_ORG: &str = "org:sys_profile:delete";
+const READ_MEMBERS: &str = "org:sys_memberships:read";
+const MANAGE_MEMBERS: &str = "org:sys_memberships:manage";
+
+/// The signed-in user, an organization and their membership in it.
+struct Member {
+    user: UserRecord,
+    org: OrgRecord,
+    membership: MembershipRecord,
+}
+
+/// The request's signed-in user as a member of organization `id_or_slug`, provided the
+/// membership has `permission`: 401 signed out, 404 for non-members, 403 for members without it.
+fn signed_in_member(
     state: &Instance,
+    ctx: &Ctx,
+    params: &HashMap<String, String>,
     id_or_slug: &str,
-    user: &UserRecord,
     permission: Option<&str>,
-) -> Result<(OrgRecord, MembershipRecord), ApiError> {
+) -> Result<Member, ApiError> {
+    let (_, user) = signed_in(state, ctx, params)?;
     let org = state.store.org(id_or_slug)?.ok_or_else(not_a_member)?;
     let membership = state
         .store
@@ -105,7 +120,11 @@ fn member_with(
             );
         }
     }
-    Ok((org, membership))
+    Ok(Member {
+        user,
+        org,
+        membership,
+    })
 }
 
 /// `limit`/`offset` from the query (defaults 10/0; ClerkJS's paginated hooks send both).
@@ -179,8 +198,7 @@ async fn show(
     Query(params): Params,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, None)?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, None)?;
     let body = org_json(&state, &org, Api::Frontend)?;
     ctx.respond(&state, body)
 }
@@ -193,8 +211,8 @@ async fn update(
     ctx: Ctx,
     form: FormBody,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (mut org, _) = member_with(&state, &id, &user, Some("org:sys_profile:manage"))?;
+    let Member { mut org, .. } =
+        signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_PROFILE))?;
     let name = form.0.get("name").map(String::as_str);
     org_ops::rename_org(&state, &mut org, name, form.get("slug"))?;
     let body = org_json(&state, &org, Api::Frontend)?;
@@ -208,8 +226,7 @@ async fn destroy(
     Query(params): Params,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_profile:delete"))?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, Some(DELETE_ORG))?;
     if !org.admin_delete_enabled {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -230,8 +247,7 @@ async fn roles(
     Query(params): Params,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    member_with(&state, &id, &user, None)?;
+    signed_in_member(&state, &ctx, &params, &id, None)?;
     let roles = roles_json(&state.config);
     let total = roles.len() as i64;
     let mut body = paginated(roles, total);
@@ -248,8 +264,7 @@ async fn members(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:read"))?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, Some(READ_MEMBERS))?;
     let roles: Vec<String> =
         serde_urlencoded::from_str::<Vec<(String, String)>>(raw.as_deref().unwrap_or(""))
             .unwrap_or_default()
@@ -277,8 +292,7 @@ async fn add_member(
     ctx: Ctx,
     form: FormBody,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_MEMBERS))?;
     let user_id = form
         .get("user_id")
         .ok_or_else(|| ApiError::form("form_param_missing", "user_id", "user_id is required."))?;
@@ -296,8 +310,7 @@ async fn change_role(
     ctx: Ctx,
     form: FormBody,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_MEMBERS))?;
     let role = org_ops::valid_role(form.get("role"))?;
     let mut membership = org_ops::find_membership(&state, &org.id, &user_id)?;
     org_ops::change_role(&state, &mut membership, &role)?;
@@ -317,8 +330,7 @@ async fn remove_member(
     Query(params): Params,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_MEMBERS))?;
     let membership = org_ops::find_membership(&state, &org.id, &user_id)?;
     let body = membership_json(&state, &membership, Api::Frontend)?;
     org_ops::remove_member(&state, &membership)?;
@@ -332,8 +344,7 @@ async fn invitations(
     Query(params): Params,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_MEMBERS))?;
     let body = invitations_page(&state, &params, InvitationsOf::Org(&org.id))?;
     ctx.respond(&state, body)
 }
@@ -412,8 +423,8 @@ async fn invite(
     ctx: Ctx,
     form: FormBody,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
+    let Member { user, org, .. } =
+        signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_MEMBERS))?;
     let email = form.get("email_address").into_iter().collect::<Vec<_>>();
     let mut created = send_invitations(&state, &org, &user, &email, form.get("role"))?;
     ctx.respond(&state, created.remove(0))
@@ -428,8 +439,8 @@ async fn invite_bulk(
     ctx: Ctx,
     form: FormBody,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
+    let Member { user, org, .. } =
+        signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_MEMBERS))?;
     let emails = form.all("email_address");
     let created = send_invitations(&state, &org, &user, &emails, form.get("role"))?;
     ctx.respond(&state, Value::Array(created))
@@ -442,8 +453,7 @@ async fn revoke(
     Query(params): Params,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (org, _) = member_with(&state, &id, &user, Some("org:sys_memberships:manage"))?;
+    let Member { org, .. } = signed_in_member(&state, &ctx, &params, &id, Some(MANAGE_MEMBERS))?;
     let mut invitation = state
         .store
         .invitation(&invitation_id)?
@@ -496,8 +506,7 @@ async fn leave(
     Query(params): Params,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    let (_, user) = signed_in(&state, &ctx, &params)?;
-    let (_, membership) = member_with(&state, &id, &user, None)?;
+    let Member { membership, .. } = signed_in_member(&state, &ctx, &params, &id, None)?;
     org_ops::remove_member(&state, &membership)?;
     let body = json!({ "object": "organization_membership", "id": membership.id, "deleted": true });
     ctx.respond(&state, body)
