@@ -19,4 +19,11 @@ fn without_keys_the_server_stops_at_start_up_naming_both_variables() {
     for name in ["CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY", "dev-instance"] {
         assert!(log.contains(name), "the error names {name}: {log}");
     }
+    // `cargo test` builds without cargo-leptos' `--cfg erase_components`: a server like that
+    // renders pages cargo-leptos' WASM cannot hydrate, and says so at start-up.
+    assert_eq!(
+        log.contains("built without `--cfg erase_components`"),
+        !cfg!(erase_components),
+        "the warning about a server built without cargo-leptos: {log}"
+    );
 }

@@ -42,6 +42,14 @@ pub fn load_settings() -> Result<Settings, SettingsError> {
         Err(e) if e.not_found() => tracing::debug!("no .env file; using the process environment"),
         Err(e) => return Err(e.into()),
     }
+    if !cfg!(erase_components) {
+        tracing::warn!(
+            "this server was built without `--cfg erase_components`, which cargo-leptos passes to \
+             the server and the WASM alike (`always-erase-components` in Cargo.toml): its pages \
+             will not hydrate with the WASM cargo-leptos builds. Build with `cargo leptos build \
+             --release` (or `cargo leptos watch`), not a plain `cargo build`"
+        );
+    }
     let started_by_cargo_leptos = std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
     let file = (!started_by_cargo_leptos).then_some("Leptos.toml");
     let conf = get_configuration(file).map_err(|e| SettingsError::Leptos(e.to_string()))?;
