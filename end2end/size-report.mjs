@@ -1,10 +1,11 @@
 // Page weight in Chromium, for scripts/size-report.sh (not a test: `node --test` reads tests/).
 // Prints Markdown: the bytes the browser downloads for `/` (first and repeat visit, signed out
-// and signed in) and the time until `/` and `/profile` are interactive with a throttled CPU and
-// network. Bytes are CDP `Network.loadingFinished` encodedDataLength (headers + body as sent).
+// and signed in), the time until `/` and `/profile` are interactive with a throttled CPU and
+// network, and (signed in) how long a link click between them takes on the same throttling.
+// Bytes are CDP `Network.loadingFinished` encodedDataLength (headers + body as sent).
 //
 // Env: BASE_URL (server under test), SIZE_REPORT_USER=email:password (a user the dev instance
-// knows), SIZE_REPORT_RUNS (time-to-interactive runs per case, median reported; default 3).
+// knows), SIZE_REPORT_RUNS (runs per timed case, median reported; default 3).
 import { BASE_URL, launch, signIn } from './lib/browser.mjs';
 
 const [EMAIL, PASSWORD] = (process.env.SIZE_REPORT_USER || '').split(/:(.*)/s);
@@ -156,6 +157,63 @@ async function interactive(path, cookies) {
   }
 }
 
+/** The header is usable: hydrated, ClerkJS loaded and the UserButton mounted by it. */
+const headerReady = () =>
+  Boolean(
+    document.documentElement.hasAttribute('data-hydrated') &&
+      window.Clerk?.loaded &&
+      document.querySelector('[data-cl-mount="user-button"] .cl-userButtonTrigger'),
+  );
+
+/**
+ * Clicks the link to `path` and times, from the click, until `contentSelector` is on the page and
+ * until the header is usable again. Polls from Node, so it works whether the click is a
+ * client-side navigation or a page load.
+ */
+async function timeClick(page, path, contentSelector) {
+  const start = Date.now();
+  await page.click(`header a[href="${path}"]`);
+  await page.waitForURL(`${BASE_URL}${path}`, { waitUntil: 'commit', timeout: TIMEOUT });
+  let content = 0;
+  while (Date.now() - start < TIMEOUT) {
+    try {
+      if (!content && (await page.$(contentSelector))) content = Date.now() - start;
+      if (content && (await page.evaluate(headerReady))) return { content, ready: Date.now() - start };
+    } catch {
+      // the page is being replaced (a page load); ask again
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`clicking the link to ${path} did not finish within ${TIMEOUT} ms`);
+}
+
+/**
+ * Link clicks `/` → `/profile` → `/`, signed in, warm cache, throttled CPU and network: what every
+ * navigation after the first costs (a client-side route change here; a page load in an app without
+ * a client-side router, such as the islands spike of the README).
+ */
+async function navigations(cookies) {
+  const browser = await freshBrowser(cookies);
+  try {
+    const page = await browser.newPage();
+    const times = { '/profile': [], '/': [] };
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${BASE_URL}/`, { timeout: TIMEOUT });
+      await page.waitForFunction(headerReady, null, { timeout: TIMEOUT });
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+      times['/profile'].push(await timeClick(page, '/profile', '#profile-name'));
+      times['/'].push(await timeClick(page, '/', '#auth-status'));
+      await cdp.detach();
+    }
+    return times;
+  } finally {
+    await browser.close();
+  }
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kB = (n) => (n / 1000).toFixed(1);
 
@@ -217,6 +275,22 @@ async function main() {
       for (let i = 0; i < RUNS; i++) runs.push(await interactive(path, c));
       out.push(
         `| ${path} ${label} | ${runs[0].path} | ${median(runs.map((r) => r.hydrated))} | ${median(runs.map((r) => r.clerk))} |`,
+      );
+    }
+  }
+  if (cookies) {
+    out.push(
+      '',
+      `### Link clicks, signed in (ms from the click; ${CPU_SLOWDOWN}× CPU slowdown, 1.6 Mbps / 150 ms RTT, warm cache; median of ${RUNS})`,
+      '',
+      '| click | content shown | header usable (UserButton mounted) |',
+      '|---|---:|---:|',
+    );
+    const times = await navigations(cookies);
+    for (const [from, to] of [['/', '/profile'], ['/profile', '/']]) {
+      const runs = times[to];
+      out.push(
+        `| ${from} → ${to} | ${median(runs.map((r) => r.content))} | ${median(runs.map((r) => r.ready))} |`,
       );
     }
   }
