@@ -135,16 +135,25 @@ async function visits(cookies) {
   }
 }
 
+/**
+ * Slows `page` down to SLOW_NETWORK and CPU_SLOWDOWN; returns the CDP session holding the
+ * emulation (detaching it ends the throttling).
+ */
+async function throttle(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  return cdp;
+}
+
 /** Time to interactive of `path` with a throttled CPU and network, cold cache. */
 async function interactive(path, cookies) {
   const browser = await freshBrowser(cookies);
   try {
     const page = await browser.newPage();
     await page.addInitScript(installProbe);
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    await throttle(browser.context, page);
     await page.goto(`${BASE_URL}${path}`, { timeout: TIMEOUT });
     await waitInteractive(page);
     return await page.evaluate(() => ({
@@ -187,25 +196,29 @@ async function timeClick(page, path, contentSelector) {
   throw new Error(`clicking the link to ${path} did not finish within ${TIMEOUT} ms`);
 }
 
+/** The timed link clicks, in order from `/`: [from, to, an element only the `to` page has]. */
+const CLICKS = [
+  ['/', '/profile', '#profile-name'],
+  ['/profile', '/', '#auth-status'],
+];
+
 /**
- * Link clicks `/` → `/profile` → `/`, signed in, warm cache, throttled CPU and network: what every
- * navigation after the first costs (a client-side route change here; a page load in an app without
- * a client-side router, such as the islands spike of the README).
+ * The CLICKS, signed in, warm cache, throttled CPU and network: what every navigation after the
+ * first costs (a client-side route change here; a page load in an app without a client-side
+ * router, such as the islands spike of the README). Returns each click's runs, in CLICKS order.
  */
 async function navigations(cookies) {
   const browser = await freshBrowser(cookies);
   try {
     const page = await browser.newPage();
-    const times = { '/profile': [], '/': [] };
+    const times = CLICKS.map(() => []);
     for (let i = 0; i < RUNS; i++) {
       await page.goto(`${BASE_URL}/`, { timeout: TIMEOUT });
       await page.waitForFunction(headerReady, null, { timeout: TIMEOUT });
-      const cdp = await browser.context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-      times['/profile'].push(await timeClick(page, '/profile', '#profile-name'));
-      times['/'].push(await timeClick(page, '/', '#auth-status'));
+      const cdp = await throttle(browser.context, page);
+      for (const [n, [, to, contentSelector]] of CLICKS.entries()) {
+        times[n].push(await timeClick(page, to, contentSelector));
+      }
       await cdp.detach();
     }
     return times;
@@ -287,8 +300,8 @@ async function main() {
       '|---|---:|---:|',
     );
     const times = await navigations(cookies);
-    for (const [from, to] of [['/', '/profile'], ['/profile', '/']]) {
-      const runs = times[to];
+    for (const [n, [from, to]] of CLICKS.entries()) {
+      const runs = times[n];
       out.push(
         `| ${from} → ${to} | ${median(runs.map((r) => r.content))} | ${median(runs.map((r) => r.ready))} |`,
       );
