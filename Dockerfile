@@ -3,8 +3,8 @@
 #   docker run -p 8080:8080 --env-file .env.production my-app
 # Build stage: Rust ≥ 1.96 (wasm32 target), cargo-leptos 0.3.11 (no_downloads), the wasm-bindgen-cli
 # that Cargo.lock pins and wasm-opt from npm's binaryen 132 (never Debian's binaryen: it breaks
-# release builds). The server is built WITHOUT the local Clerk dev instance (with Cargo.toml's
-# `bin-features`, which leave it out).
+# release builds). The server is built WITHOUT the local Clerk dev instance: build.rs leaves it out
+# of every release build (README, Deploy).
 ARG RUST_VERSION=1
 FROM rust:${RUST_VERSION}-bookworm AS builder
 RUN apt-get update \

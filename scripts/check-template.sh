@@ -4,7 +4,10 @@
 #   without the OAuth example, and with every option off (cargo-generate.toml). Each project must
 #   be free of the template's name and of Liquid markers, formatted, and compile both halves
 #   without a warning: the server with its tests and examples (clippy -D warnings, with its
-#   Cargo.toml's `bin-features`) and the browser library (wasm32, `hydrate`).
+#   Cargo.toml's `bin-features`) and the browser library (wasm32, `hydrate`). The project with
+#   the defaults is also run as a new user runs it: plain `cargo leptos serve` with no keys serves
+#   it on the local Clerk dev instance (scripts/check-dev-build.sh), and plain
+#   `cargo leptos build --release` has no dev instance in it (scripts/check-release-binary.sh).
 #   Both share this checkout's CARGO_TARGET_DIR, so dependencies are not rebuilt.
 #   Options: --working-tree generates from the working tree (uncommitted changes included);
 #   --keep leaves the projects in the printed directory.
@@ -79,6 +82,13 @@ check() {
 phase "template: generate (defaults)" generate default
 phase "template: check (defaults)" check default
 [ -d "$WORK/default/$NAME/src/routes/demo" ] || die "defaults: the demo pages are missing"
+# As a new user runs it: plain `cargo leptos serve` (debug) with no keys is on the dev instance;
+# plain `cargo leptos build --release` leaves it out.
+phase "template: plain cargo leptos serve, no keys (defaults)" \
+  bash "$ROOT/scripts/check-dev-build.sh" "$WORK/default/$NAME"
+release_build() { (cd "$1" && web_cargo leptos build --release); }
+phase "template: plain cargo leptos build --release (defaults)" release_build "$WORK/default/$NAME"
+phase "template: release binary (defaults)" bash "$ROOT/scripts/check-release-binary.sh" "$WORK/default/$NAME"
 grep -q '^oauth = ' "$WORK/default/$NAME/Cargo.toml" || die "defaults: the oauth feature is missing"
 phase "template: generate (no OAuth)" generate no-oauth CARGO_GENERATE_VALUE_OAUTH=false
 phase "template: check (no OAuth)" check no-oauth

@@ -58,10 +58,22 @@ SERVER_FEATURES="$(bin_features "$ROOT/Cargo.toml")"
 # has_server_feature NAME: whether the release build's server has feature NAME.
 has_server_feature() { [[ ",$SERVER_FEATURES," == *",$1,"* ]]; }
 
-# The release build in its production configuration: what `cargo leptos build --release` makes
-# without the local Clerk dev instance. scripts/test.sh, e2e.sh, size-report.sh and
-# scale-test.sh all build and test this one.
-RELEASE_BUILD=(leptos build --release --precompress --bin-features "$SERVER_FEATURES")
+# The release build in its production configuration: exactly what a plain
+# `cargo leptos build --release` makes (build.rs leaves the local Clerk dev instance out of every
+# release build). scripts/test.sh, e2e.sh, size-report.sh and scale-test.sh all build and test
+# this one.
+RELEASE_BUILD=(leptos build --release --precompress)
+
+# What only the local Clerk dev instance puts into a server binary: its source paths (panic
+# locations), SQLite's file header, argon2's source paths. dev_instance_markers BIN prints those
+# found in BIN, one per line (nothing for a release build; all of them for DEV_INSTANCE_BUILD).
+DEV_INSTANCE_MARKERS=('crates/clerk_dev_instance/src' 'SQLite format 3' '/argon2-')
+dev_instance_markers() {
+  local marker
+  for marker in "${DEV_INSTANCE_MARKERS[@]}"; do
+    ! grep -qaF -- "$marker" "$1" || echo "$marker"
+  done
+}
 
 # The dev server, as scripts/dev.sh runs it (and scripts/bench-dev-loop.sh times it): no
 # content-hashed file names (`cargo leptos watch` hashes only its first build, so a live-reloaded
@@ -80,7 +92,7 @@ dev_env() {
     DEV_ENV+=("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=${CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS:--Clink-arg=-B$gcc_ld}")
   fi
 }
-DEV_WATCH=(leptos watch --bin-features "$SERVER_FEATURES,dev-instance")
+DEV_WATCH=(leptos watch)
 
 # free_port: prints a free TCP port on 127.0.0.1.
 free_port() {
@@ -147,10 +159,11 @@ start_app() {
   wait_for_url "http://127.0.0.1:$port/healthz" "$APP_PID" "$log"
 }
 
-# The production build plus the embedded local Clerk dev instance (which a release binary opens
-# only with CLERK_DEV_INSTANCE_ALLOW_RELEASE=1): the browser tests' second configuration, and
+# The production build plus the embedded local Clerk dev instance, opted into twice: at build time
+# (the feature `dev-instance-in-release`, see build.rs) and at start-up
+# (CLERK_DEV_INSTANCE_ALLOW_RELEASE=1). The browser tests' second configuration, and
 # scripts/size-report.sh.
-DEV_INSTANCE_BUILD=(leptos build --release --precompress --bin-features "$SERVER_FEATURES,dev-instance")
+DEV_INSTANCE_BUILD=(leptos build --release --precompress --bin-features "$SERVER_FEATURES,dev-instance-in-release")
 
 # start_dev_instance_server LOGDIR [VAR=value...]: the release build of
 # DEV_INSTANCE_BUILD on a free loopback port against a fresh embedded Clerk dev instance (empty Clerk keys

@@ -34,7 +34,7 @@ if [ "${SCALE_SKIP_BUILD:-}" != 1 ]; then
 fi
 # SCALE_SKIP_BUILD=1 takes whatever release build is there: scripts/test.sh builds the one with the
 # embedded dev instance last. Its source paths are in a binary that has it (none in one without).
-! grep -qa "crates/clerk_dev_instance/src" "$CARGO_TARGET_DIR/release/$APP_NAME" \
+[ -z "$(dev_instance_markers "$CARGO_TARGET_DIR/release/$APP_NAME")" ] \
   || die "the release build in $CARGO_TARGET_DIR/release has the dev instance in it: this test is of the production build; run it without SCALE_SKIP_BUILD=1"
 cargo build -q -p clerk_dev_instance --bin clerk-dev-instance
 [ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund >/dev/null)

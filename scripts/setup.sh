@@ -78,4 +78,6 @@ phase "setup: wasm toolchain" install_toolchain
 phase "setup: chromium" install_browser
 phase "setup: npm packages" install_npm_packages
 phase "setup: ClerkJS bundles" install_clerk_bundles
-echo "    toolchain for cargo-leptos: $(cat "$WEB_TOOLCHAIN_FILE"); target dir: $CARGO_TARGET_DIR"
+echo "    toolchain for cargo-leptos: $(cat "$WEB_TOOLCHAIN_FILE"); target dir of the scripts: $CARGO_TARGET_DIR"
+if [ "$(cat "$WEB_TOOLCHAIN_FILE")" = stable ]; then run="cargo leptos watch"; else run="cargo +$(cat "$WEB_TOOLCHAIN_FILE") leptos watch"; fi
+echo "    run the app: $run (or scripts/dev.sh)"

@@ -1,6 +1,6 @@
 //! The app's start-up path refuses to serve the local Clerk dev instance on a non-loopback
 //! address unless `CLERK_DEV_INSTANCE_ALLOW_REMOTE=1`.
-#![cfg(all(feature = "ssr", feature = "dev-instance"))]
+#![cfg(all(feature = "ssr", dev_instance))]
 
 use clerk_dev_instance::{DevInstanceError, ALLOW_REMOTE_VAR};
 

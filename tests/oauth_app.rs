@@ -1,7 +1,7 @@
 //! "Sign in with Clerk" over OAuth through the whole app: the real router (Leptos SSR, Clerk
 //! layer, OAuth routes and session layer, local dev instance as the provider) on 127.0.0.1:0,
 //! driven like a browser, one request at a time. Part of the demo (`/oauth-demo`).
-#![cfg(all(feature = "ssr", feature = "dev-instance", feature = "oauth"))]
+#![cfg(all(feature = "ssr", dev_instance, feature = "oauth"))]
 
 use std::time::Instant;
 

@@ -3,7 +3,7 @@
 //! as ClerkJS does, the typed Backend API client manages the organization, and the
 //! `require_org_role_in` guard answers the settings page and its server function: 200 for the
 //! admin, 403 (page) / 403 JSON (call) for a member, sign-in redirect / 401 when signed out.
-#![cfg(all(feature = "ssr", feature = "dev-instance"))]
+#![cfg(all(feature = "ssr", dev_instance))]
 
 mod app_support;
 

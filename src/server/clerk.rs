@@ -1,22 +1,23 @@
 //! Which Clerk the app talks to: real Clerk when keys are configured, otherwise the local Clerk
-//! dev instance built into the server (no account, no network) — when the server was built with
-//! the `dev-instance` feature (`scripts/dev.sh`, the browser tests); a production build
-//! (`cargo leptos build --release`) has no dev instance and refuses to start without keys.
+//! dev instance built into the server (no account, no network) — in a debug build with the default
+//! `dev-instance` feature (`cargo leptos watch`, `cargo test`; build.rs sets `cfg(dev_instance)`);
+//! a release build (`cargo leptos build --release`) has no dev instance and refuses to start
+//! without keys.
 
 use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError, FrontendApiProxy};
 use std::net::SocketAddr;
 use thiserror::Error;
 
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 pub use clerk_dev_instance::DevInstance;
 
-/// Stands in for the local dev instance in a build without the `dev-instance` feature: it has
+/// Stands in for the local dev instance in a build without it (release builds): it has
 /// no value, so [`ClerkSetup::dev_instance`] is always `None` there.
-#[cfg(not(feature = "dev-instance"))]
+#[cfg(not(dev_instance))]
 #[derive(Clone, Debug)]
 pub enum DevInstance {}
 
-#[cfg(not(feature = "dev-instance"))]
+#[cfg(not(dev_instance))]
 impl DevInstance {
     /// Never called: there is no dev instance in this build.
     pub fn router(&self) -> axum::Router {
@@ -75,15 +76,14 @@ pub enum ClerkSetupError {
         missing: &'static str,
     },
     /// The local dev instance could not start.
-    #[cfg(feature = "dev-instance")]
+    #[cfg(dev_instance)]
     #[error("local Clerk dev instance: {0}")]
     DevInstance(#[from] clerk_dev_instance::DevInstanceError),
-    /// Neither key is set in a build without the local dev instance (a production build).
+    /// Neither key is set in a build without the local dev instance (a release build).
     #[error(
         "CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY are not set: set both (Clerk dashboard, API \
-         keys page). This server was built without the local Clerk dev instance (cargo feature \
-         `dev-instance`): for local development without keys run scripts/dev.sh, which builds \
-         it in"
+         keys page). Release builds leave out the local Clerk dev instance; for development \
+         without keys run `cargo leptos watch`, a debug build that embeds it"
     )]
     NoKeys,
     // Other ways to sign in go here.{%- if with_oauth %}
@@ -119,12 +119,12 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
                 missing: "CLERK_PUBLISHABLE_KEY",
             })
         }
-        #[cfg(feature = "dev-instance")]
+        #[cfg(dev_instance)]
         (None, None) => {
             let (clerk, dev) = dev_instance_clerk(site_addr)?;
             (clerk, Some(dev))
         }
-        #[cfg(not(feature = "dev-instance"))]
+        #[cfg(not(dev_instance))]
         (None, None) => return Err(ClerkSetupError::NoKeys),
     };
     let frontend_api_proxy = match dev_instance {
@@ -148,7 +148,7 @@ pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError>
 
 /// Opens the local dev instance and a Clerk configuration pointing at it. Every other Clerk
 /// variable (sign-in URL, redirects, …) is still read from the environment.
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 fn dev_instance_clerk(site_addr: SocketAddr) -> Result<(Clerk, DevInstance), ClerkSetupError> {
     let port = site_addr.port();
     let config = clerk_dev_instance::DevInstanceConfig::nested_from_env(site_addr)?;

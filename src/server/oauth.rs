@@ -15,7 +15,7 @@ pub const DEMO_CLIENT_ID: &str = concat!(env!("CARGO_PKG_NAME"), "-demo");
 
 /// Scopes asked of the dev instance unless `CLERK_OAUTH_SCOPES` says otherwise (`openid` adds
 /// a verified ID token to the flow).
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 const DEV_SCOPES: &str = "openid profile email public_metadata";
 
 /// The OAuth strategy of this app.
@@ -33,7 +33,7 @@ fn configured_in_env() -> bool {
 /// The dev instance's `config` with [`DEMO_CLIENT_ID`] registered for an app on `port`
 /// (callback URLs on 127.0.0.1 and localhost, a random secret), unless a real OAuth application
 /// is configured.
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 pub fn with_dev_client(
     mut config: clerk_dev_instance::DevInstanceConfig,
     port: u16,
@@ -77,7 +77,7 @@ pub fn setup_oauth(
 }
 
 /// The configuration against the dev instance served on `port`, when it has [`DEMO_CLIENT_ID`].
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 fn dev_config(
     port: u16,
     dev_instance: Option<&DevInstance>,
@@ -108,7 +108,7 @@ fn dev_config(
 }
 
 /// No dev instance in this build: there is no client to configure against.
-#[cfg(not(feature = "dev-instance"))]
+#[cfg(not(dev_instance))]
 fn dev_config(
     _port: u16,
     _dev_instance: Option<&DevInstance>,

@@ -21,7 +21,7 @@ impl AppOAuth {
 }
 
 /// Registers nothing: this build has no OAuth strategy.
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 pub fn with_dev_client(
     config: clerk_dev_instance::DevInstanceConfig,
     _port: u16,

@@ -62,7 +62,7 @@ pub async fn closed_address() -> SocketAddr {
 }
 
 /// The running app.
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 pub struct App {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
@@ -73,7 +73,7 @@ pub struct App {
 /// Starts the app with its dev instance storing into `data_dir`; no Clerk keys, so the dev
 /// instance (and its OAuth application) is used. Call it once per test binary: it sets the
 /// process environment.
-#[cfg(feature = "dev-instance")]
+#[cfg(dev_instance)]
 pub async fn start(data_dir: &std::path::Path) -> App {
     std::env::set_var("CLERK_DEV_DATA_DIR", data_dir);
     for name in [
