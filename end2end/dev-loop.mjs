@@ -1,6 +1,7 @@
 // The dev-loop timer (scripts/bench-dev-loop.sh): edits the <h1> of DEV_LOOP_FILE (a route) while
 // `cargo leptos watch` serves BASE_URL, and times, per edit, until the server's HTML carries the
-// new text and until the live-reloaded page in Chromium shows it. Restores the file at the end
+// new text and until the live-reloaded page in Chromium shows it (and then hydrates without an
+// error: the page loads the rebuilt WASM, not the first build's). Restores the file at the end
 // (and waits for that rebuild). Prints one JSON line: {"server_ms": [...], "browser_ms": [...]}.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +39,9 @@ try {
       until(start, 'server HTML', () => serverShows(marker)),
       until(start, 'browser reload', async () => (await page.textContent('h1', { timeout: 1000 })) === marker),
     ]);
+    // The reloaded page runs the rebuilt WASM: it hydrates, with no console or hydration error.
+    await page.waitForSelector('html[data-hydrated]', { timeout: TIMEOUT_MS });
+    if (browser.problems.length) throw new Error(`edit ${run}: ${browser.problems.join('; ')}`);
     server_ms.push(server);
     browser_ms.push(reloaded);
     console.error(`    edit ${run}: server ${server} ms, browser ${reloaded} ms`);

@@ -1,26 +1,24 @@
 #!/usr/bin/env bash
 # bench-dev-loop.sh [NAME[:VAR=value,...] ...] — the dev-loop timer: for each configuration, runs
-# `cargo leptos watch` as scripts/dev.sh does (DEV_ENV and DEV_WATCH in lib.sh, then the
-# configuration's environment on top), waits for the
-# first build, then edits the <h1> of src/routes/home.rs DEV_LOOP_RUNS times (default 3) and
-# measures until the server's HTML shows the edit and until the live-reloaded page in Chromium
+# plain `cargo leptos watch` (as scripts/dev.sh does) with the configuration's environment, waits
+# for the first build, then edits the <h1> of src/routes/home.rs DEV_LOOP_RUNS times (default 3)
+# and measures until the server's HTML shows the edit and until the live-reloaded page in Chromium
 # does (end2end/dev-loop.mjs). Writes target/dev-loop-report.md (median, min, max per
 # configuration) and prints it. Minutes per configuration (a configuration that changes compiler
 # settings first rebuilds everything once); not part of scripts/test.sh.
 #
-# Default configurations: `dev.sh` (as it is) and `debuginfo:CARGO_PROFILE_DEV_DEBUG=2` (what
-# dev.sh did before it turned debug info off).
+# Default configurations: `watch` (plain, Cargo.toml's `[profile.dev]` as it is) and
+# `debuginfo:CARGO_PROFILE_DEV_DEBUG=2` (full debug info, Cargo's own default).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-[ $# -gt 0 ] || set -- "dev.sh" "debuginfo:CARGO_PROFILE_DEV_DEBUG=2"
+[ $# -gt 0 ] || set -- "watch" "debuginfo:CARGO_PROFILE_DEV_DEBUG=2"
 ROUTE="$ROOT/src/routes/home.rs"
 git diff --quiet -- "$ROUTE" || die "$ROUTE has uncommitted changes: the timer edits and restores it"
 # The timer restores the committed file: a timer edit that was committed would stay for good.
 ! grep -q 'dev-loop edit' "$ROUTE" || die "$ROUTE has a committed dev-loop edit: restore its <h1> first"
 [ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund >/dev/null)
-dev_env
 REPORT="$ROOT/target/dev-loop-report.md"
 LOGS="$LCS_CACHE_DIR/dev-loop-logs"; mkdir -p "$LOGS"
 ROWS=()
@@ -38,8 +36,8 @@ for config in "$@"; do
   say "$name: cargo leptos watch ${vars[*]:-} (first build: minutes when the settings are new)"
   log="$LOGS/$name.log"
   START=$(date +%s)
-  setsid env "${DEV_ENV[@]}" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_RELOAD_PORT="$reload" \
-    RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" "${vars[@]}" cargo "${DEV_WATCH[@]}" > "$log" 2>&1 &
+  setsid env LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_RELOAD_PORT="$reload" \
+    RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" "${vars[@]}" cargo leptos watch > "$log" 2>&1 &
   WATCH=$!
   until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
     kill -0 "$WATCH" 2>/dev/null || { tail -30 "$log"; die "cargo leptos watch exited"; }

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# e2e.sh [production|dev-instance] [TEST FILES...] — runs the browser tests (end2end/) against the
-# RELEASE build (only a release build runs wasm-opt, where a broken optimiser shows up as a page
-# that never hydrates), in one of two configurations:
+# e2e.sh [production|dev-instance|debug] [TEST FILES...] — runs the browser tests (end2end/) in one
+# of three configurations, two of them RELEASE builds (only a release build runs wasm-opt, where a
+# broken optimiser shows up as a page that never hydrates):
 #   production   (default) the production build (RELEASE_BUILD in lib.sh) run as in production:
 #                pk_live_/sk_live_ keys, CLERK_AUTHORIZED_PARTIES, SESSION_SECRET, ClerkJS through
 #                the app's Frontend API proxy, in front of the standalone `clerk-dev-instance`
 #                playing a production Clerk (a separate process);
-#   dev-instance the build with the embedded local Clerk dev instance (DEV_INSTANCE_BUILD), as
-#                `scripts/dev.sh` runs it on a fresh clone: no keys, a development instance.
-# Build first (scripts/test.sh does both). Starts the servers on free loopback ports, runs
-# `node --test`, stops them.
+#   dev-instance the release build with the embedded local Clerk dev instance
+#                (DEV_INSTANCE_BUILD): no keys, a development instance;
+#   debug        plain `cargo leptos end-to-end`: the debug build `cargo leptos watch` runs, on
+#                the embedded dev instance (no keys), built and served by cargo-leptos itself.
+# Build the release builds first (scripts/test.sh does). Starts the servers on free loopback
+# ports, runs `node --test`, stops them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -20,6 +22,16 @@ TESTS=("${@:-tests/}")
 LOGS="$LCS_CACHE_DIR/e2e-logs/$MODE"
 mkdir -p "$LOGS"
 trap stop_server EXIT
+
+if [ "$MODE" = debug ]; then
+  [ "${#TESTS[@]}" = 1 ] && [ "${TESTS[0]}" = tests/ ] || die "debug runs the whole suite (Cargo.toml's end2end-cmd)"
+  # Only the address, the reload port and the dev instance's data folder differ from a plain run;
+  # empty keys win over a .env with real ones. end2end/lib/browser.mjs reads LEPTOS_SITE_ADDR.
+  exec env LEPTOS_SITE_ADDR="127.0.0.1:$(free_port)" LEPTOS_RELOAD_PORT="$(free_port)" \
+    CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY= \
+    CLERK_DEV_DATA_DIR="$(mktemp -d)" RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" \
+    cargo leptos end-to-end
+fi
 
 # A fresh Clerk instance each run.
 case "$MODE" in
@@ -34,7 +46,7 @@ case "$MODE" in
   dev-instance)
     start_dev_instance_server "$LOGS"
     ;;
-  *) die "unknown configuration '$MODE': production or dev-instance" ;;
+  *) die "unknown configuration '$MODE': production, dev-instance or debug" ;;
 esac
 
 if ! (cd end2end && BASE_URL="$SERVER_URL" CLERK_DEV_URL="$CLERK_DEV_URL" \

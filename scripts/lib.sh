@@ -75,24 +75,6 @@ dev_instance_markers() {
   done
 }
 
-# The dev server, as scripts/dev.sh runs it (and scripts/bench-dev-loop.sh times it): no
-# content-hashed file names (`cargo leptos watch` hashes only its first build, so a live-reloaded
-# WASM would keep the first build's name), no debug info (an edit reached the browser after
-# 28.7 s with it, 13.9 s without: linking the debug info dominates; set CARGO_PROFILE_DEV_DEBUG=2
-# to debug), and the server with the local Clerk dev instance (release builds leave it out).
-# dev_env sets DEV_ENV; only the dev scripts call it (it asks rustc for its sysroot).
-dev_env() {
-  DEV_ENV=(LEPTOS_HASH_FILES=false "CARGO_PROFILE_DEV_DEBUG=${CARGO_PROFILE_DEV_DEBUG:-0}")
-  # Link the server with LLD where the toolchain ships it behind gcc (its `gcc-ld/ld`): rustup's
-  # x86_64 Linux toolchains link with LLD anyway, Debian's rustc (the `rust-web` fallback) with
-  # GNU ld. Host target only: the wasm build links with rust-lld already.
-  local gcc_ld
-  gcc_ld="$(rustc +"$(cat "$WEB_TOOLCHAIN_FILE" 2>/dev/null || echo stable)" --print sysroot 2>/dev/null)/lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld"
-  if [ "$(uname -m)" = x86_64 ] && [ -x "$gcc_ld/ld" ]; then
-    DEV_ENV+=("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=${CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS:--Clink-arg=-B$gcc_ld}")
-  fi
-}
-DEV_WATCH=(leptos watch)
 
 # free_port: prints a free TCP port on 127.0.0.1.
 free_port() {

@@ -27,6 +27,7 @@ phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
 phase "template (cargo leptos new, both halves)" bash "$ROOT/scripts/check-template.sh"
 phase "production build (no dev instance)" bash "$ROOT/scripts/check-production.sh"
 phase "debug build (plain cargo leptos serve, no keys)" bash "$ROOT/scripts/check-dev-build.sh"
+phase "browser tests (cargo leptos end-to-end: debug build)" bash "$ROOT/scripts/e2e.sh" debug
 phase "release build (production)" web_cargo "${RELEASE_BUILD[@]}"
 phase "release binary: no dev instance in it" bash "$ROOT/scripts/check-release-binary.sh"
 phase "browser tests (production configuration)" bash "$ROOT/scripts/e2e.sh" production

@@ -214,3 +214,40 @@ fn a_missing_or_stale_hash_file_is_a_start_up_error() {
     std::fs::remove_file(site.bin_dir.path().join("hash.txt")).unwrap();
     resolve_hashed_files(&mut off).expect("nothing to resolve when hashing is off");
 }
+
+/// `cargo leptos watch` hashes only its first build; rebuilds write plain names. Under watch the
+/// pages name the plain files, which start as copies of the first build's and are never put back
+/// over a rebuild's.
+#[test]
+fn under_watch_pages_name_the_plain_files_and_the_first_build_is_copied_to_them() {
+    let site = site();
+    let mut options = options(&site);
+    let pkg = site.root.path().join("pkg");
+    // A rebuild already wrote the CSS under its plain name.
+    write(&pkg.join("site.css"), b"rebuilt css");
+
+    use_plain_names(&mut options).unwrap();
+    assert!(!options.hash_files, "pages name the plain files");
+    assert_eq!(std::fs::read(pkg.join("site.wasm")).unwrap(), b"raw wasm");
+    assert_eq!(std::fs::read(pkg.join("site.js")).unwrap(), b"js");
+    assert_eq!(
+        std::fs::read(pkg.join("site.css")).unwrap(),
+        b"rebuilt css",
+        "a rebuild's file is kept"
+    );
+
+    // The next server start (after a rebuild of the WASM) keeps the rebuild's files.
+    write(&pkg.join("site.wasm"), b"rebuilt wasm");
+    let mut options = self::options(&site);
+    use_plain_names(&mut options).unwrap();
+    assert_eq!(
+        std::fs::read(pkg.join("site.wasm")).unwrap(),
+        b"rebuilt wasm"
+    );
+
+    // No hash file (hash-files was off for the first build): nothing to copy.
+    std::fs::remove_file(site.bin_dir.path().join("hash.txt")).unwrap();
+    let mut options = self::options(&site);
+    use_plain_names(&mut options).expect("no hash file under watch is fine");
+    assert!(!options.hash_files);
+}

@@ -6,8 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Base URL of the server under test (scripts/test.sh starts the release build). */
-export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
+/**
+ * Base URL of the server under test: BASE_URL (scripts/e2e.sh starts a release build), else the
+ * one `cargo leptos end-to-end` serves (LEPTOS_SITE_ADDR when set, as cargo-leptos reads it).
+ */
+export const BASE_URL = (
+  process.env.BASE_URL || `http://${process.env.LEPTOS_SITE_ADDR || '127.0.0.1:3000'}`
+).replace(/\/$/, '');
 
 /**
  * Root URL of the local Clerk dev instance the app uses: embedded at `${BASE_URL}/__clerk`, or

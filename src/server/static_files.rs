@@ -53,6 +53,16 @@ pub enum HashFileError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Under `cargo leptos watch`: a first-build file could not be copied to its plain name.
+    #[error("could not copy {from} to {to}: {source}. Check the site folder's permissions")]
+    Copy {
+        /// The content-hashed file.
+        from: PathBuf,
+        /// Its plain name.
+        to: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// The hash file names a file the site does not have (a different build's hash.txt).
     #[error(
         "{hash_file} names {missing}, which does not exist. Deploy the hash.txt and the site \
@@ -73,21 +83,12 @@ pub fn resolve_hashed_files(options: &mut LeptosOptions) -> Result<(), HashFileE
     if !options.hash_files {
         return Ok(());
     }
+    // cargo-leptos sets LEPTOS_WATCH for the server `cargo leptos watch` runs.
     if std::env::var_os("LEPTOS_WATCH").is_some() {
-        // cargo-leptos hashes only the first build of a watch: later WASM would keep old names.
-        tracing::warn!(
-            "cargo leptos watch with hash-files on: live-reloaded JS/WASM/CSS keep the first \
-             build's names. Start it with scripts/dev.sh (LEPTOS_HASH_FILES=false)"
-        );
+        return use_plain_names(options);
     }
     let path = hash_file_path(options);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(HashFileError::Missing(path))
-        }
-        Err(source) => return Err(HashFileError::Unreadable { path, source }),
-    };
+    let text = read_hash_file(&path)?.ok_or_else(|| HashFileError::Missing(path.clone()))?;
     for url_path in hashed_url_paths(options, &text) {
         let file = Path::new(options.site_root.as_ref()).join(url_path.trim_start_matches('/'));
         if !file.is_file() {
@@ -101,6 +102,47 @@ pub fn resolve_hashed_files(options: &mut LeptosOptions) -> Result<(), HashFileE
     Ok(())
 }
 
+/// For `cargo leptos watch`: makes `options` name the JS/WASM/CSS by their plain names
+/// (`/pkg/<output-name>.wasm`, hashing off) and gives the first build's content-hashed files those
+/// names too, where no rebuild has written them yet.
+///
+/// cargo-leptos 0.3 content-hashes only the first build of a watch (`build_proj` in its
+/// `src/command/build.rs`); each rebuild (`runner` in `src/command/watch.rs`) writes the files
+/// under their plain names and leaves hash.txt as it was. Pages naming the hashed files would
+/// keep loading the first build's WASM after an edit, so under watch they name the plain ones.
+pub fn use_plain_names(options: &mut LeptosOptions) -> Result<(), HashFileError> {
+    options.hash_files = false;
+    let Some(text) = read_hash_file(&hash_file_path(options))? else {
+        return Ok(());
+    };
+    let pkg_dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    for (ext, hash) in hashes(&text) {
+        let name = &options.output_name;
+        let hashed = pkg_dir.join(format!("{name}.{hash}.{ext}"));
+        let plain = pkg_dir.join(format!("{name}.{ext}"));
+        if !plain.exists() && hashed.is_file() {
+            std::fs::copy(&hashed, &plain).map_err(|source| HashFileError::Copy {
+                from: hashed,
+                to: plain,
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The hash file's text, or `None` when there is none.
+fn read_hash_file(path: &Path) -> Result<Option<String>, HashFileError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(HashFileError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// Where Leptos reads the hash file: `options.hash_file` relative to the binary's folder (or as
 /// given, when absolute).
 fn hash_file_path(options: &LeptosOptions) -> PathBuf {
@@ -111,12 +153,17 @@ fn hash_file_path(options: &LeptosOptions) -> PathBuf {
     exe_dir.join(options.hash_file.as_ref())
 }
 
-/// The URL paths (`/pkg/<output-name>.<hash>.wasm`, …) the hash file `text` names.
-fn hashed_url_paths(options: &LeptosOptions, text: &str) -> Vec<String> {
+/// The `(extension, hash)` pairs of the JS/WASM/CSS the hash file `text` names.
+fn hashes(text: &str) -> impl Iterator<Item = (&str, &str)> {
     text.lines()
         .filter_map(|line| line.split_once(':'))
         .map(|(ext, hash)| (ext.trim(), hash.trim()))
         .filter(|(ext, hash)| matches!(*ext, "js" | "wasm" | "css") && !hash.is_empty())
+}
+
+/// The URL paths (`/pkg/<output-name>.<hash>.wasm`, …) the hash file `text` names.
+fn hashed_url_paths(options: &LeptosOptions, text: &str) -> Vec<String> {
+    hashes(text)
         .map(|(ext, hash)| {
             format!(
                 "/{}/{}.{hash}.{ext}",
