@@ -1,6 +1,8 @@
 //! `POST /api/webhooks/clerk` through the whole app router (Clerk layer, local dev instance)
 //! on 127.0.0.1:0: a signed event is accepted; a body above the webhook body limit is a 413
 //! before any signature work.
+// The app's dev instance: debug builds only (build.rs).
+#![cfg(dev_instance)]
 
 mod app_support;
 
