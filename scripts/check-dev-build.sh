@@ -22,21 +22,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Empty keys win over a .env with real ones (the server reads .env without overriding). Only the
-# address, the reload port and the dev instance's data folder differ from a plain run.
+# Only the address, the reload port and the dev instance's data folder differ from a plain run,
+# and no keys (NO_CLERK_KEYS in lib.sh).
 say "cargo leptos serve in $DIR (no Clerk keys)"
-RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_RELOAD_PORT="$(free_port)" CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= \
-  CLERK_FRONTEND_API= CLERK_API_KEY= CLERK_DEV_DATA_DIR="$WORK/clerk-dev" \
+env RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+  LEPTOS_RELOAD_PORT="$(free_port)" "${NO_CLERK_KEYS[@]}" CLERK_DEV_DATA_DIR="$WORK/clerk-dev" \
   setsid cargo leptos serve > "$LOG" 2>&1 &
 SERVE=$!
-# The build comes first: wait for it (up to 30 min on a cold target dir), then the server.
-for _ in $(seq 1 3600); do
-  curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null && break
-  kill -0 "$SERVE" 2>/dev/null || { tail -60 "$LOG"; die "cargo leptos serve exited before serving $URL"; }
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$URL/healthz" || { tail -60 "$LOG"; die "$URL did not answer"; }
+# The build comes first (up to 30 min on a cold target dir), then the server.
+wait_for_url "$URL/healthz" "$SERVE" "$LOG" 1800
 
 grep -q "LOCAL CLERK DEV INSTANCE" "$LOG" || { tail -40 "$LOG"; die "the server did not start the local Clerk dev instance"; }
 page="$(curl -fsS "$URL/")" || { tail -40 "$LOG"; die "GET / failed"; }

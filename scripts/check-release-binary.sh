@@ -10,8 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CONTROL=0
 [ "${1:-}" != --control ] || { CONTROL=1; shift; }
 DIR="$(cd "${1:-$ROOT}" && pwd)"
-name="$(sed -n 's/^name = "\(.*\)"$/\1/p' "$DIR/Cargo.toml" | head -n 1)"
-bin="$CARGO_TARGET_DIR/release/$name"
+bin="$CARGO_TARGET_DIR/release/$(package_name "$DIR/Cargo.toml")"
 [ -x "$bin" ] || die "$bin is missing: run 'cargo leptos build --release' in $DIR first"
 
 found="$(dev_instance_markers "$bin")"
@@ -24,11 +23,11 @@ fi
 [ -z "$found" ] || die "the release build has the local Clerk dev instance in it ($bin): $(paste -sd, <<<"$found")"
 echo "    $bin: none of ${DEV_INSTANCE_MARKERS[*]}"
 
-# Started as a deployment would start it, but with no keys (empty ones win over a .env).
+# Started as a deployment would start it, but with no keys.
 log="$(mktemp)"; trap 'rm -f "$log"' EXIT
 status=0
-(cd "$DIR" && timeout 10 env LEPTOS_SITE_ADDR="127.0.0.1:$(free_port)" CLERK_PUBLISHABLE_KEY= \
-  CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY= "$bin") > "$log" 2>&1 || status=$?
+(cd "$DIR" && timeout 10 env LEPTOS_SITE_ADDR="127.0.0.1:$(free_port)" "${NO_CLERK_KEYS[@]}" \
+  "$bin") > "$log" 2>&1 || status=$?
 [ "$status" != 0 ] || { cat "$log"; die "the release binary started without Clerk keys"; }
 [ "$status" != 124 ] || { cat "$log"; die "the release binary without Clerk keys did not stop within 10 s"; }
 for var in CLERK_PUBLISHABLE_KEY CLERK_SECRET_KEY; do

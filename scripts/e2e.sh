@@ -25,11 +25,10 @@ trap stop_server EXIT
 
 if [ "$MODE" = debug ]; then
   [ "${#TESTS[@]}" = 1 ] && [ "${TESTS[0]}" = tests/ ] || die "debug runs the whole suite (Cargo.toml's end2end-cmd)"
-  # Only the address, the reload port and the dev instance's data folder differ from a plain run;
-  # empty keys win over a .env with real ones. end2end/lib/browser.mjs reads LEPTOS_SITE_ADDR.
+  # Only the address, the reload port and the dev instance's data folder differ from a plain run,
+  # and no keys. end2end/lib/browser.mjs reads LEPTOS_SITE_ADDR.
   exec env LEPTOS_SITE_ADDR="127.0.0.1:$(free_port)" LEPTOS_RELOAD_PORT="$(free_port)" \
-    CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY= \
-    CLERK_DEV_DATA_DIR="$(mktemp -d)" RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" \
+    "${NO_CLERK_KEYS[@]}" CLERK_DEV_DATA_DIR="$(mktemp -d)" RUSTUP_TOOLCHAIN="$(cat "$WEB_TOOLCHAIN_FILE")" \
     cargo leptos end-to-end
 fi
 

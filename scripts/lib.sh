@@ -2,8 +2,10 @@
 # Every cache lives OUTSIDE the clone, so a second clone (or CI run) on the same machine reuses it.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# The app's package name (Cargo.toml): also its server binary's and its site files' name.
-APP_NAME="$(sed -n 's/^name = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
+# package_name CARGO_TOML: that manifest's package name, also its server binary's and its site
+# files' name. APP_NAME: this app's.
+package_name() { sed -n 's/^name = "\(.*\)"$/\1/p' "$1" | head -n 1; }
+APP_NAME="$(package_name "$ROOT/Cargo.toml")"
 export LCS_CACHE_DIR="${LCS_CACHE_DIR:-$HOME/.cache/$APP_NAME}"
 # One shared target dir for every build (tests, clippy, cargo-leptos).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$LCS_CACHE_DIR/target}"
@@ -75,20 +77,25 @@ dev_instance_markers() {
   done
 }
 
+# No Clerk keys, whatever a .env says (the server reads .env without overriding the environment,
+# and takes an empty variable for an unset one): `env "${NO_CLERK_KEYS[@]}" …` runs a server on
+# the local Clerk dev instance (or, in a release build, into its start-up error).
+NO_CLERK_KEYS=(CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY=)
 
 # free_port: prints a free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# wait_for_url URL PID LOG: waits (10 s at most) until URL answers, failing if PID exits.
+# wait_for_url URL PID LOG [SECONDS]: waits (SECONDS, default 10, at most) until URL answers,
+# failing if PID exits.
 wait_for_url() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 $(( ${4:-10} * 10 ))); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
     kill -0 "$2" 2>/dev/null || { cat "$3"; die "the process behind $1 exited during start-up"; }
     sleep 0.1
   done
-  cat "$3"; die "$1 did not answer within 10 s"
+  cat "$3"; die "$1 did not answer within ${4:-10} s"
 }
 
 # start_clerk_instance LOG PUBLIC_ORIGINS [VAR=value...]: starts the standalone clerk-dev-instance
@@ -161,7 +168,7 @@ start_dev_instance_server() {
   INSTANCE_DATA_DIR="$(mktemp -d)"
   env LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     LEPTOS_OUTPUT_NAME="$APP_NAME" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD \
-    RUST_LOG="${RUST_LOG:-info}" CLERK_PUBLISHABLE_KEY= CLERK_SECRET_KEY= CLERK_FRONTEND_API= CLERK_API_KEY= \
+    RUST_LOG="${RUST_LOG:-info}" "${NO_CLERK_KEYS[@]}" \
     CLERK_DEV_DATA_DIR="$INSTANCE_DATA_DIR" CLERK_DEV_ASSETS_DIR="$ROOT/.clerk-dev/assets" \
     CLERK_DEV_INSTANCE_ALLOW_RELEASE=1 CLERK_DEV_TOKEN_LIFETIME_SECS="${CLERK_DEV_TOKEN_LIFETIME_SECS:-60}" \
     "$@" "$bin" > "$SERVER_LOG" 2>&1 &
