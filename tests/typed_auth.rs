@@ -1,7 +1,9 @@
 //! A protected server function called with no session, through the real router (Clerk layer,
 //! networkless key): the answer is a 401 whose body decodes into [`AppError::SignedOut`], the
 //! variant the pages match to redirect to sign-in; the page itself, loaded signed out, is a
-//! redirect to sign-in that comes back to it. Part of the demo (`/protected`).
+//! redirect to sign-in that comes back to it. A JWT of the instance that is not a session token
+//! (machine, OAuth access, ID token) gets the same answers as no session, by cookie and Bearer.
+//! Part of the demo (`/protected`).
 #![cfg(feature = "ssr")]
 
 mod app_support;
@@ -87,4 +89,173 @@ async fn a_protected_page_loaded_signed_out_redirects_to_sign_in_and_back() {
         location.as_deref(),
         Some("/sign-in?redirect_url=%2Fprotected")
     );
+}
+
+/// The fixtures' test-only RSA private key: the pair of [`PUBLIC_A`], which `pem_config` trusts.
+const PRIVATE_A: &str =
+    include_str!("../crates/leptos_clerk/tests/fixtures/test_only_rsa_a_private.pem");
+
+/// A token with JOSE header `header` over `claims`, signed RS256 with [`PRIVATE_A`].
+fn signed(header: serde_json::Value, claims: serde_json::Value) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(PRIVATE_A.as_bytes()).unwrap();
+    let signature =
+        jsonwebtoken::crypto::sign(message.as_bytes(), &key, jsonwebtoken::Algorithm::RS256)
+            .unwrap();
+    format!("{message}.{signature}")
+}
+
+/// A fresh session token's claims with `changes` merged in.
+fn claims(changes: serde_json::Value) -> serde_json::Value {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut claims = serde_json::json!({
+        "sub": "user_1", "sid": "sess_1", "iss": "https://clerk.localhost",
+        "iat": now - 1, "nbf": now - 1, "exp": now + 60, "sts": "active"
+    });
+    for (name, value) in changes.as_object().unwrap() {
+        claims[name] = value.clone();
+    }
+    claims
+}
+
+/// `request` carrying `token` as the session cookie of a signed-in development browser, or as
+/// `Authorization: Bearer`.
+fn carrying(request: axum::http::request::Builder, token: &str, bearer: bool) -> Request<Body> {
+    let request = request.header(header::HOST, "127.0.0.1:3000");
+    let request = if bearer {
+        request.header(header::AUTHORIZATION, format!("Bearer {token}"))
+    } else {
+        request.header(
+            header::COOKIE,
+            format!("__session={token}; __client_uat=1; __clerk_db_jwt=dvb_test"),
+        )
+    };
+    request.body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn only_session_tokens_open_the_protected_page_server_function_and_json_route() {
+    let router = build_router_with(
+        leptos_options("127.0.0.1:3000".parse().unwrap()),
+        setup(pem_config()),
+        Draining::default(),
+    );
+    let rs256 = |extra: serde_json::Value| {
+        let mut header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
+        for (name, value) in extra.as_object().unwrap() {
+            header[name] = value.clone();
+        }
+        header
+    };
+    let none = serde_json::json!({});
+    let cases = [
+        (
+            "session token",
+            signed(
+                rs256(serde_json::json!({"cat": "cl_B7d4PD111AAA"})),
+                claims(none.clone()),
+            ),
+            true,
+        ),
+        (
+            "session token, no cat",
+            signed(rs256(none.clone()), claims(none.clone())),
+            true,
+        ),
+        (
+            "M2M token",
+            signed(
+                rs256(serde_json::json!({"cat": "cl_B7d4PD333AAA"})),
+                claims(none.clone()),
+            ),
+            false,
+        ),
+        (
+            "machine subject",
+            signed(
+                rs256(none.clone()),
+                claims(serde_json::json!({"sub": "mch_1"})),
+            ),
+            false,
+        ),
+        (
+            "OAuth access token",
+            signed(
+                rs256(serde_json::json!({"typ": "at+jwt"})),
+                claims(none.clone()),
+            ),
+            false,
+        ),
+        (
+            "OAuth ID token",
+            signed(
+                rs256(none.clone()),
+                claims(serde_json::json!({"aud": "client_1", "nonce": "n", "sid": null})),
+            ),
+            false,
+        ),
+    ];
+    for (name, token, session) in cases {
+        for bearer in [false, true] {
+            let what = format!("{name}, bearer={bearer}");
+            let call = Request::post(<ProtectedUserId as ServerFn>::PATH)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json");
+            let answer = router
+                .clone()
+                .oneshot(carrying(call, &token, bearer))
+                .await
+                .unwrap();
+            let expected = if session {
+                StatusCode::OK
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            assert_eq!(answer.status(), expected, "server function: {what}");
+
+            let me = Request::get("/api/me").header(header::ACCEPT, "application/json");
+            let answer = router
+                .clone()
+                .oneshot(carrying(me, &token, bearer))
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), expected, "/api/me: {what}");
+
+            let page = Request::get("/protected")
+                .header(header::ACCEPT, "text/html")
+                .header("sec-fetch-dest", "document");
+            let answer = router
+                .clone()
+                .oneshot(carrying(page, &token, bearer))
+                .await
+                .unwrap();
+            let location = answer
+                .headers()
+                .get(header::LOCATION)
+                .map(|v| v.to_str().unwrap().to_owned());
+            if session {
+                assert_eq!(answer.status(), StatusCode::OK, "page: {what} {location:?}");
+            } else {
+                assert!(
+                    answer.status().is_redirection(),
+                    "page: {what}: {}",
+                    answer.status()
+                );
+                assert_eq!(
+                    location.as_deref(),
+                    Some("/sign-in?redirect_url=%2Fprotected"),
+                    "page: {what}"
+                );
+            }
+        }
+    }
 }

@@ -123,6 +123,16 @@ impl Clerk {
             (true, None) => return self.handshake(&context, R::ClientUatWithoutSessionToken, None),
             (true, Some(session)) => session,
         };
+        // 3.25's order: another kind of token signs out before the `__client_uat` rule.
+        if let Some(why) = cookies.session_kind_error() {
+            return RequestState::signed_out(
+                AuthReason::Token(T::TokenTypeMismatch),
+                Some(format!(
+                    "The token is not a Clerk session token: {why} (token-carrier=cookie)"
+                )),
+                HeaderMap::new(),
+            );
+        }
         if cookies
             .session_iat()
             .is_some_and(|iat| iat < cookies.client_uat)

@@ -9,6 +9,7 @@ use percent_encoding::percent_decode_str;
 
 use super::claims::SessionClaims;
 use super::keys::InstanceType;
+use super::token_kind::NotASessionToken;
 #[cfg(any(test, feature = "fuzzing"))]
 use super::verify::peek_claims;
 use super::verify::PeekedClaims;
@@ -174,6 +175,11 @@ impl ClerkCookies {
     /// The unverified `iat` of `session` (for the `iat < __client_uat` check).
     pub fn session_iat(&self) -> Option<i64> {
         self.session_claims.as_ref().and_then(|claims| claims.iat)
+    }
+
+    /// Why `session` is not a session token, when its unverified header and payload say so.
+    pub fn session_kind_error(&self) -> Option<NotASessionToken> {
+        self.session_claims.as_ref()?.not_a_session_token
     }
 
     /// The verified claims of `session`, when the verified-token cache knew it.

@@ -48,6 +48,7 @@ pub(crate) mod redirect;
 mod request_state;
 mod satellite;
 mod token_cache;
+mod token_kind;
 mod verify;
 pub mod webhooks;
 
@@ -68,3 +69,7 @@ pub use reasons::{
     AuthErrorReason, AuthReason, TokenVerificationError, TokenVerificationErrorReason,
 };
 pub use request_state::{AuthStatus, RequestState};
+pub use token_kind::{
+    NotASessionToken, JWT_CATEGORY_IGNORE, JWT_CATEGORY_JWT_TEMPLATE, JWT_CATEGORY_M2M_TOKEN,
+    JWT_CATEGORY_SESSION_TOKEN,
+};

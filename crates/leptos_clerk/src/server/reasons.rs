@@ -48,6 +48,10 @@ reason_enum! {
         TokenNotActiveYet => "token-not-active-yet",
         /// `iat` is in the future (beyond the clock skew).
         TokenIatInTheFuture => "token-iat-in-the-future",
+        /// A valid JWT of the instance that is not a session token: a machine (M2M) or OAuth
+        /// access token, a JWT-template or ID token (its `cat`, `typ`, `sub`, `sid`, `aud` or
+        /// `nonce` says so). The request is signed out with Clerk's `token-type-mismatch`.
+        TokenTypeMismatch => "token-type-mismatch",
         /// Verification failed for another reason.
         TokenVerificationFailed => "token-verification-failed",
         /// The JWKS could not be loaded from the Backend API.

@@ -16,6 +16,7 @@ use super::claims::SessionClaims;
 use super::jwks::KeySource;
 use super::reasons::{TokenVerificationError, TokenVerificationErrorReason as Reason};
 use super::token_cache::{KeyStamp, TokenCache};
+use super::token_kind::{self, Category, HeaderKind, NotASessionToken, PayloadKind, Present};
 
 /// Tokens longer than this are rejected without parsing.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
@@ -32,6 +33,83 @@ struct RawHeader {
     alg: Option<String>,
     typ: Option<String>,
     kid: Option<String>,
+    #[serde(default)]
+    cat: Category,
+}
+
+impl RawHeader {
+    fn kind(&self) -> HeaderKind<'_> {
+        HeaderKind {
+            cat: self.cat,
+            typ: self.typ.as_deref(),
+        }
+    }
+}
+
+/// The payload claims read before a signature is checked: `iss`/`iat`/`exp` for the cookie
+/// logic and `sub`/`sid`/`aud`/`nonce` for the session-token rules. A claim of the wrong JSON
+/// type reads as absent, like a missing one.
+#[derive(Default, Deserialize)]
+struct RawPayload {
+    iss: Option<Lenient<String>>,
+    iat: Option<Lenient<f64>>,
+    exp: Option<Lenient<f64>>,
+    sub: Option<Lenient<String>>,
+    sid: Option<Lenient<String>>,
+    #[serde(default)]
+    aud: Present,
+    #[serde(default)]
+    nonce: Present,
+}
+
+impl RawPayload {
+    /// Decodes a JSON object (anything else, duplicate claims included, is `None`).
+    fn parse(json: &[u8]) -> Option<RawPayload> {
+        let first = json.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return None;
+        }
+        serde_json::from_slice(json).ok()
+    }
+
+    fn kind(&self) -> PayloadKind<'_> {
+        fn text(claim: &Option<Lenient<String>>) -> Option<&str> {
+            match claim {
+                Some(Lenient::Expected(value)) => Some(value),
+                _ => None,
+            }
+        }
+        PayloadKind {
+            sub: text(&self.sub),
+            has_sid: text(&self.sid).is_some(),
+            aud: self.aud,
+            nonce: self.nonce,
+        }
+    }
+}
+
+/// A token whose parts decode, with its checked algorithm.
+struct DecodedToken {
+    alg: Algorithm,
+    header: RawHeader,
+    payload: RawPayload,
+}
+
+impl DecodedToken {
+    /// The session-token rules of [`token_kind`] on this token.
+    fn session_kind(&self) -> Result<(), NotASessionToken> {
+        token_kind::check_session_token(self.header.kind(), self.payload.kind())
+    }
+}
+
+fn type_mismatch(why: NotASessionToken) -> TokenVerificationError {
+    TokenVerificationError::new(
+        Reason::TokenTypeMismatch,
+        format!(
+            "The token is not a Clerk session token: {why}. Only session tokens sign a request \
+             in; machine, OAuth and JWT-template tokens are not sessions."
+        ),
+    )
 }
 
 fn invalid(message: &str) -> TokenVerificationError {
@@ -41,8 +119,8 @@ fn invalid(message: &str) -> TokenVerificationError {
     )
 }
 
-/// Decodes the JOSE header and checks `typ` and `alg` (before any key lookup).
-fn checked_header(token: &str) -> Result<(Algorithm, Option<String>), TokenVerificationError> {
+/// Decodes the JOSE header and the payload and checks `typ` and `alg` (before any key lookup).
+fn decode_checked(token: &str) -> Result<DecodedToken, TokenVerificationError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(invalid("The token is larger than 16 KiB"));
     }
@@ -57,15 +135,17 @@ fn checked_header(token: &str) -> Result<(Algorithm, Option<String>), TokenVerif
         .ok()
         .and_then(|bytes| serde_json::from_slice::<RawHeader>(&bytes).ok())
         .ok_or_else(|| invalid("The token header is not base64url-encoded JSON"))?;
-    let payload_is_json = URL_SAFE_NO_PAD
+    let payload = URL_SAFE_NO_PAD
         .decode(payload)
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Map<String, Value>>(&bytes).ok())
-        .is_some();
-    if !payload_is_json || URL_SAFE_NO_PAD.decode(signature).is_err() {
+        .and_then(|bytes| RawPayload::parse(&bytes));
+    let Some(payload) = payload.filter(|_| URL_SAFE_NO_PAD.decode(signature).is_ok()) else {
         return Err(invalid(
             "The token payload or signature is not valid base64url",
         ));
+    };
+    if token_kind::is_oauth_access_token_type(header.typ.as_deref()) {
+        return Err(type_mismatch(NotASessionToken::OAuthAccessToken));
     }
     if header.typ.as_deref().is_some_and(|typ| typ != "JWT") {
         return Err(invalid("The token type (typ) is not JWT"));
@@ -88,7 +168,11 @@ fn checked_header(token: &str) -> Result<(Algorithm, Option<String>), TokenVerif
             ))
         }
     };
-    Ok((alg, header.kid))
+    Ok(DecodedToken {
+        alg,
+        header,
+        payload,
+    })
 }
 
 fn map_jwt_error(error: jsonwebtoken::errors::Error) -> TokenVerificationError {
@@ -170,6 +254,7 @@ impl Verifier {
             iss: None,
             iat: claims.iat,
             exp: Some(claims.exp),
+            not_a_session_token: None,
             verified: Some(claims),
         })
     }
@@ -190,7 +275,10 @@ impl Verifier {
         if let Some(claims) = self.cached(token, now) {
             return Ok(claims);
         }
-        let (alg, kid) = checked_header(token)?;
+        let decoded = decode_checked(token)?;
+        // Before any key lookup or RSA operation: another kind of token costs nothing more.
+        decoded.session_kind().map_err(type_mismatch)?;
+        let (alg, kid) = (decoded.alg, decoded.header.kid);
         // Read before the key: if a refresh drops the key meanwhile, the entry is re-checked.
         let generation = self.keys.generation();
         let key = self.keys.key(kid.as_deref()).await?;
@@ -245,12 +333,15 @@ impl Verifier {
         Ok(claims)
     }
 
-    /// Verifies a legacy handshake token: only `typ`, `alg` and the signature,
+    /// Verifies a legacy handshake token: only `typ`, `alg`, `cat` and the signature,
     /// like Clerk's `verifyHandshakeJwt`. Returns the payload.
     pub async fn verify_handshake(&self, token: &str) -> Result<Value, TokenVerificationError> {
-        let (alg, kid) = checked_header(token)?;
-        let key = self.keys.key(kid.as_deref()).await?;
-        let mut validation = Validation::new(alg);
+        let decoded = decode_checked(token)?;
+        if decoded.header.cat == Category::Other {
+            return Err(invalid("Invalid handshake token category (cat)"));
+        }
+        let key = self.keys.key(decoded.header.kid.as_deref()).await?;
+        let mut validation = Validation::new(decoded.alg);
         validation.validate_exp = false;
         validation.validate_nbf = false;
         validation.validate_aud = false;
@@ -261,15 +352,7 @@ impl Verifier {
     }
 }
 
-/// The base64url-decoded payload of a token of at most [`MAX_TOKEN_BYTES`].
-fn unverified_payload(token: &str) -> Option<Vec<u8>> {
-    if token.len() > MAX_TOKEN_BYTES {
-        return None;
-    }
-    URL_SAFE_NO_PAD.decode(token.split('.').nth(1)?).ok()
-}
-
-/// The three claims the cookie logic reads from a token before verifying it.
+/// The claims the cookie logic reads from a token before verifying it.
 /// A claim of the wrong JSON type reads as absent, like a missing one.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeekedClaims {
@@ -283,6 +366,9 @@ pub struct PeekedClaims {
     pub iat: Option<i64>,
     /// `exp` in seconds, when a number.
     pub exp: Option<i64>,
+    /// Why an unverified token is not a session token, when its header and payload say so
+    /// (a session token verified before is known to be one).
+    pub not_a_session_token: Option<NotASessionToken>,
 }
 
 impl PeekedClaims {
@@ -299,13 +385,14 @@ impl PeekedClaims {
 /// absent instead of failing the whole payload.
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum Lenient<T> {
+pub(crate) enum Lenient<T> {
     Expected(T),
     Other(serde::de::IgnoredAny),
 }
 
 impl<T> Lenient<T> {
-    fn into_option(self) -> Option<T> {
+    /// The value, when it had the expected type.
+    pub(crate) fn into_option(self) -> Option<T> {
         match self {
             Lenient::Expected(value) => Some(value),
             Lenient::Other(_) => None,
@@ -313,24 +400,31 @@ impl<T> Lenient<T> {
     }
 }
 
-#[derive(Deserialize)]
-struct RawPeek {
-    iss: Option<Lenient<String>>,
-    iat: Option<Lenient<f64>>,
-    exp: Option<Lenient<f64>>,
-}
-
-/// Reads `iss`, `iat` and `exp` of a token WITHOUT verifying it — one base64
-/// decode and a JSON pass that skips every other claim (the cookie selection
-/// and the `iat < __client_uat` check run on every request; never trust the
-/// result). `None` when the payload is not a JSON object.
+/// Reads `iss`, `iat` and `exp` of a token WITHOUT verifying it, and whether its header and
+/// payload break a session-token rule — base64 decodes and JSON passes that skip every other
+/// claim (the cookie selection, the token-kind check and the `iat < __client_uat` check run on
+/// every request; never trust the result). `None` when the token is larger than
+/// [`MAX_TOKEN_BYTES`] or its payload is not a JSON object. An undecodable header breaks no
+/// rule here: verification refuses it.
 pub fn peek_claims(token: &str) -> Option<PeekedClaims> {
-    let raw: RawPeek = serde_json::from_slice(&unverified_payload(token)?).ok()?;
+    if token.len() > MAX_TOKEN_BYTES {
+        return None;
+    }
+    let mut parts = token.split('.');
+    let (header, payload) = (parts.next()?, parts.next()?);
+    let raw = RawPayload::parse(&URL_SAFE_NO_PAD.decode(payload).ok()?)?;
+    let header = URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<RawHeader>(&bytes).ok());
+    let not_a_session_token =
+        header.and_then(|header| token_kind::check_session_token(header.kind(), raw.kind()).err());
     let seconds = |n: Option<Lenient<f64>>| n.and_then(Lenient::into_option).map(|n| n as i64);
     Some(PeekedClaims {
         iss: raw.iss.and_then(Lenient::into_option),
         iat: seconds(raw.iat),
         exp: seconds(raw.exp),
+        not_a_session_token,
         verified: None,
     })
 }
@@ -359,7 +453,13 @@ mod tests {
     #[test]
     fn peek_treats_wrong_types_as_absent_and_rejects_non_objects() {
         let claims = peek_claims(&unsigned(r#"{"iss": 5, "iat": "10", "exp": null}"#)).unwrap();
-        assert_eq!(claims, PeekedClaims::default());
+        assert_eq!(
+            claims,
+            PeekedClaims {
+                not_a_session_token: Some(NotASessionToken::MissingSessionId),
+                ..PeekedClaims::default()
+            }
+        );
         assert_eq!(peek_claims(&unsigned("[1,2]")), None);
         assert_eq!(peek_claims(&unsigned("not json")), None);
         assert_eq!(peek_claims("a.%%%.c"), None);
@@ -380,7 +480,7 @@ mod tests {
         };
         let verifier = Verifier::new(KeySource::Local(Arc::new(key)), options, 8);
         let now = unix_now();
-        let payload = json!({"iss": "https://clerk.a.test", "sub": "user_1",
+        let payload = json!({"iss": "https://clerk.a.test", "sub": "user_1", "sid": "sess_1",
             "iat": now - 1, "exp": now + 60});
         let token = jsonwebtoken::encode(
             &jsonwebtoken::Header::new(Algorithm::RS256),

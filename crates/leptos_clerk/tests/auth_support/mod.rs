@@ -72,6 +72,26 @@ pub fn sign_with(claims: &Value, private_pem: &str, kid: &str, alg: Algorithm) -
     .unwrap()
 }
 
+/// A token with the JOSE header `header` (any fields: `cat`, `typ`, …) over `claims`, signed
+/// with test key A and the header's `alg` (RS256 when absent).
+pub fn sign_raw(header: &Value, claims: &Value) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let alg = match header["alg"].as_str().unwrap_or("RS256") {
+        "RS384" => Algorithm::RS384,
+        "RS512" => Algorithm::RS512,
+        _ => Algorithm::RS256,
+    };
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let key = EncodingKey::from_rsa_pem(PRIVATE_A.as_bytes()).unwrap();
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, alg).unwrap();
+    format!("{message}.{signature}")
+}
+
 /// A token signed with test key A (`kid` `test-key-a`).
 pub fn sign(claims: &Value) -> String {
     sign_with(claims, PRIVATE_A, "test-key-a", Algorithm::RS256)
