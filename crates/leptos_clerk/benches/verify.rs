@@ -1,5 +1,6 @@
 //! Session-token verification throughput on one core: cold (every token new,
-//! one RSA-2048 verification each) and warm (the verified-token cache).
+//! one RSA-2048 verification each), warm (the verified-token cache) and refused (a signed M2M
+//! token: the token-kind rules refuse it before any RSA operation).
 //!
 //! `cargo bench -p leptos_clerk --features ssr --bench verify`
 
@@ -35,6 +36,22 @@ fn tokens(count: usize) -> Vec<String> {
         .collect()
 }
 
+/// A machine-to-machine token of the same instance (header `cat` `cl_B7d4PD333AAA`).
+fn m2m_token() -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let header = json!({"alg": "RS256", "typ": "JWT", "kid": "bench", "cat": "cl_B7d4PD333AAA"});
+    let claims = json!({"sub": "mch_bench", "iss": "https://clerk.localhost", "exp": u32::MAX});
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let key = EncodingKey::from_rsa_pem(PRIVATE_KEY.as_bytes()).unwrap();
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).unwrap();
+    format!("{message}.{signature}")
+}
+
 fn report(label: &str, count: usize, elapsed: Duration) {
     let per_second = count as f64 / elapsed.as_secs_f64();
     let micros = elapsed.as_secs_f64() * 1e6 / count as f64;
@@ -68,6 +85,17 @@ fn main() {
     }
     report(
         "warm (verified-token cache hits)",
+        CACHED_ROUNDS,
+        started.elapsed(),
+    );
+
+    let m2m = m2m_token();
+    let started = Instant::now();
+    for _ in 0..CACHED_ROUNDS {
+        runtime.block_on(clerk.verify_token(&m2m)).unwrap_err();
+    }
+    report(
+        "refused (M2M token, no RSA)",
         CACHED_ROUNDS,
         started.elapsed(),
     );
