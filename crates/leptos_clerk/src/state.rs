@@ -124,35 +124,50 @@ impl AuthSnapshot {
     }
 }
 
-/// Splits a scoped list (`o:a,u:b,ou:c`) into (org values, user values).
-pub(crate) fn split_by_scope(list: Option<&str>) -> (Vec<String>, Vec<String>) {
+/// Splits a scoped list (`o:a,u:b,ou:c`, the `fea` and `pla` claims) into (org values, user
+/// values), as @clerk/shared's `splitByScope`: each element is trimmed and split at its first
+/// colon; scope `o` is the organization's, `u` the user's, `ou`/`uo` both, any other scope is
+/// skipped. `None` when an element has no colon (`splitByScope` throws: the list grants nothing).
+pub(crate) fn split_by_scope(list: &str) -> Option<(Vec<&str>, Vec<&str>)> {
     let (mut org, mut user) = (Vec::new(), Vec::new());
-    for item in list.unwrap_or_default().split(',').map(str::trim) {
-        let Some((scope, value)) = item.split_once(':') else {
-            continue;
-        };
-        if value.is_empty() {
-            continue;
-        }
-        if scope.contains('o') {
-            org.push(value.to_owned());
-        }
-        if scope.contains('u') {
-            user.push(value.to_owned());
+    for item in list.split(',').map(str::trim) {
+        let (scope, value) = item.split_once(':')?;
+        match scope {
+            "o" => org.push(value),
+            "u" => user.push(value),
+            "ou" | "uo" => {
+                org.push(value);
+                user.push(value);
+            }
+            _ => {}
         }
     }
-    (org, user)
+    Some((org, user))
 }
 
-/// Clerk's `checkForFeatureOrPlan` on a scoped list: `o:x` / `u:x` look in one scope, a bare
-/// name in both; an unknown scope never matches.
+/// Clerk's `checkForFeatureOrPlan` (with `checkBillingAuthorization`'s guards) on a scoped
+/// list: `o:x`/`org:x`/`organization:x` look among the organization's values, `u:x`/`user:x`
+/// among the user's, a bare name in both; an unknown scope, a missing or empty claim, or a
+/// malformed one ([`split_by_scope`]) never matches. As in Clerk, only the text up to a second
+/// colon is read (`o:a:b` asks for `a`) and an empty name after the scope asks for the scope
+/// itself (`o:` asks for `o`).
 pub(crate) fn has_scoped(claim: Option<&str>, wanted: &str) -> bool {
-    let (org, user) = split_by_scope(claim);
-    match wanted.split_once(':') {
-        Some(("o" | "org", id)) => org.iter().any(|f| f == id),
-        Some(("u" | "user", id)) => user.iter().any(|f| f == id),
-        Some(_) => false,
-        None => org.iter().chain(&user).any(|f| f == wanted),
+    let Some((org, user)) = claim
+        .filter(|claim| !claim.is_empty())
+        .and_then(split_by_scope)
+    else {
+        return false;
+    };
+    let mut parts = wanted.split(':');
+    let scope = parts.next().unwrap_or_default();
+    let Some(id) = parts.next() else {
+        return org.contains(&wanted) || user.contains(&wanted);
+    };
+    let id = if id.is_empty() { scope } else { id };
+    match scope {
+        "o" | "org" | "organization" => org.contains(&id),
+        "u" | "user" => user.contains(&id),
+        _ => false,
     }
 }
 
@@ -219,5 +234,80 @@ impl OrganizationsSnapshot {
         self.memberships
             .iter()
             .find(|membership| membership.organization.id == active)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// @clerk/shared `splitByScope`, row by row.
+    #[test]
+    fn split_by_scope_mirrors_clerk() {
+        type Split<'a> = Option<(Vec<&'a str>, Vec<&'a str>)>;
+        let rows: [(&str, Split<'_>); 9] = [
+            ("o:a,u:b", Some((vec!["a"], vec!["b"]))),
+            (" ou:c , uo:d ", Some((vec!["c", "d"], vec!["c", "d"]))),
+            ("x:a,org:b,user:c", Some((vec![], vec![]))),
+            ("o:a:b", Some((vec!["a:b"], vec![]))),
+            ("o:,u:", Some((vec![""], vec![""]))),
+            ("o:a,broken", None),
+            ("o:a,", None),
+            ("", None),
+            ("u:pro,,o:x", None),
+        ];
+        for (list, expected) in rows {
+            assert_eq!(split_by_scope(list), expected, "{list:?}");
+        }
+    }
+
+    /// @clerk/shared `checkForFeatureOrPlan` inside `checkBillingAuthorization`, row by row.
+    #[test]
+    fn has_scoped_mirrors_clerk() {
+        let rows = [
+            (Some("o:reports,u:beta"), "reports", true),
+            (Some("o:reports,u:beta"), "beta", true),
+            (Some("o:reports,u:beta"), "o:reports", true),
+            (Some("o:reports,u:beta"), "org:reports", true),
+            (Some("o:reports,u:beta"), "organization:reports", true),
+            (Some("o:reports,u:beta"), "u:reports", false),
+            (Some("o:reports,u:beta"), "user:beta", true),
+            (Some("o:reports,u:beta"), "x:beta", false),
+            (Some("o:reports,u:beta"), "nope", false),
+            (Some("ou:pro"), "u:pro", true),
+            (Some("uo:pro"), "o:pro", true),
+            // A scope that merely contains `o` or `u` is no scope.
+            (Some("xo:pro,ux:pro"), "pro", false),
+            // A malformed list grants nothing (splitByScope throws; has() fails).
+            (Some("u:pro,broken"), "pro", false),
+            (Some("u:pro,"), "pro", false),
+            (Some(""), "pro", false),
+            (None, "pro", false),
+            // Only the text up to a second colon is asked for; an empty name asks for the scope.
+            (Some("o:a:b"), "o:a:b", false),
+            (Some("o:a"), "o:a:b", true),
+            (Some("o:o"), "o:", true),
+            (Some("o:pro"), ":pro", false),
+            (Some("u:"), "", true),
+        ];
+        for (claim, wanted, expected) in rows {
+            assert_eq!(
+                has_scoped(claim, wanted),
+                expected,
+                "{claim:?} has {wanted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn snapshot_has_needs_a_signed_in_user() {
+        let mut snapshot = AuthSnapshot {
+            plans: Some("u:pro".into()),
+            features: Some("o:reports".into()),
+            ..AuthSnapshot::default()
+        };
+        assert!(!snapshot.has(Check::Plan("pro")) && !snapshot.has(Check::Feature("reports")));
+        snapshot.user_id = Some("user_1".into());
+        assert!(snapshot.has(Check::Plan("pro")) && snapshot.has(Check::Feature("reports")));
     }
 }

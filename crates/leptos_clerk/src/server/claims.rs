@@ -169,7 +169,11 @@ fn org_v1(obj: &Map<String, Value>) -> Option<OrgClaims> {
 
 fn org_v2(obj: &Map<String, Value>, features: Option<&str>) -> Option<OrgClaims> {
     let o = obj.get("o")?.as_object()?;
-    let org_features = split_by_scope(features).0;
+    // A malformed `fea` decodes no permission (Clerk's parser would throw on it).
+    let org_features = features
+        .and_then(split_by_scope)
+        .map(|(org, _)| org)
+        .unwrap_or_default();
     Some(OrgClaims {
         id: str_claim(o, "id")?,
         slug: str_claim(o, "slg"),
@@ -182,29 +186,63 @@ fn org_v2(obj: &Map<String, Value>, features: Option<&str>) -> Option<OrgClaims>
     })
 }
 
-/// Decodes v2 permissions: `per` names the permissions, `fpm[i]` is a bitmask
-/// (least significant bit = first permission) for the i-th org feature.
-pub fn decode_permissions(
+/// The most permissions of one organization feature that [`decode_permissions`] reads (a
+/// Clerk instance has far fewer; the bound keeps a huge signed token cheap to read).
+const MAX_PERMISSIONS: usize = 256;
+
+/// Decodes v2 permissions as @clerk/shared's `parsePermissions` + `buildOrgPermissions`: `per`
+/// names the permissions, `fpm[i]` is a decimal bitmask (least significant bit = first
+/// permission, any number of digits) for the i-th org feature; an `fpm` entry that is not all
+/// digits grants nothing.
+pub(crate) fn decode_permissions(
     per: Option<&str>,
     fpm: Option<&str>,
-    features: &[String],
+    features: &[&str],
 ) -> Vec<String> {
-    let (Some(per), Some(fpm)) = (per, fpm) else {
+    let (Some(per), Some(fpm)) = (per.filter(|p| !p.is_empty()), fpm.filter(|f| !f.is_empty()))
+    else {
         return Vec::new();
     };
     let permissions: Vec<&str> = per.split(',').map(str::trim).collect();
+    let wanted = permissions.len().min(MAX_PERMISSIONS);
     let mut out = Vec::new();
     for (feature, mask) in features.iter().zip(fpm.split(',')) {
-        let Ok(mask) = mask.trim().parse::<u64>() else {
+        let Some(bits) = low_bits(mask.trim(), wanted) else {
             continue;
         };
-        for (bit, permission) in permissions.iter().enumerate().take(64) {
-            if mask >> bit & 1 == 1 && !permission.is_empty() {
+        for (permission, bit) in permissions.iter().zip(bits) {
+            if bit {
                 out.push(format!("org:{feature}:{permission}"));
             }
         }
     }
     out
+}
+
+/// The lowest `count` bits of a non-negative decimal of any length, least significant first;
+/// `None` unless `decimal` is one or more ASCII digits.
+fn low_bits(decimal: &str, count: usize) -> Option<Vec<bool>> {
+    if decimal.is_empty() || !decimal.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut digits: Vec<u8> = decimal.bytes().map(|b| b - b'0').collect();
+    let mut bits = Vec::with_capacity(count);
+    while bits.len() < count {
+        // Halve the number in place (long division by 2); the remainder is the next bit.
+        let mut remainder = 0;
+        for digit in digits.iter_mut() {
+            let value = remainder * 10 + *digit;
+            *digit = value / 2;
+            remainder = value % 2;
+        }
+        bits.push(remainder == 1);
+        let zeros = digits.iter().take_while(|d| **d == 0).count();
+        digits.drain(..zeros);
+        if digits.is_empty() {
+            break;
+        }
+    }
+    Some(bits)
 }
 
 #[cfg(test)]
@@ -241,6 +279,83 @@ mod tests {
         );
         assert_eq!(c.fva, Some([3, -1]));
         assert!(c.act.is_some());
+    }
+
+    /// @clerk/shared `parsePermissions` + `buildOrgPermissions`, row by row.
+    #[test]
+    fn permissions_decode_like_clerk() {
+        let features = ["billing", "reports"];
+        let rows: [(Option<&str>, Option<&str>, &[&str]); 8] = [
+            (
+                Some("read,manage"),
+                Some("3,1"),
+                &["org:billing:read", "org:billing:manage", "org:reports:read"],
+            ),
+            (Some("read, manage"), Some(" 2 ,0"), &["org:billing:manage"]),
+            // Not all digits: that feature gets nothing (decimalToBinaryBits returns undefined).
+            (Some("read,manage"), Some("+3,-1"), &[]),
+            (Some("read,manage"), Some("0x3,1"), &["org:reports:read"]),
+            // Bits beyond the permissions, and fpm entries beyond the features, are ignored.
+            (
+                Some("read"),
+                Some("7,1,1"),
+                &["org:billing:read", "org:reports:read"],
+            ),
+            (Some("read,manage"), Some(""), &[]),
+            (None, Some("1"), &[]),
+            (Some("read"), None, &[]),
+        ];
+        for (per, fpm, expected) in rows {
+            assert_eq!(
+                decode_permissions(per, fpm, &features),
+                expected,
+                "{per:?} {fpm:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn permission_masks_have_any_number_of_digits() {
+        // 70 permissions; the mask 2^69 (21 digits, more than u64 holds) grants the last one.
+        let per = (0..70)
+            .map(|i| format!("p{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mask = "590295810358705651712";
+        assert_eq!(
+            decode_permissions(Some(&per), Some(mask), &["f"]),
+            ["org:f:p69"]
+        );
+        let ones = decode_permissions(Some(&per), Some(&"9".repeat(400)), &["f"]);
+        assert!(ones.len() <= 70 && ones.contains(&"org:f:p0".to_owned()));
+        let huge = "1".repeat(5000);
+        assert_eq!(low_bits(&huge, 3), Some(vec![true, true, true])); // ...111 is odd, ...
+        assert_eq!(low_bits("0", 4), Some(vec![false]));
+        assert_eq!(low_bits("", 4), None);
+    }
+
+    #[test]
+    fn malformed_billing_claims_are_read_without_a_panic() {
+        let rows = [
+            json!({"fea": 5, "pla": ["u:pro"]}),
+            json!({"fea": "broken", "pla": "u:pro,"}),
+            json!({"v": 2, "fea": "o:a,oops", "o": {"id": "org_1", "per": "read", "fpm": "1"}}),
+            json!({"v": 2, "fea": "o:a", "o": {"id": "org_1", "per": 7, "fpm": ["1"]}}),
+        ];
+        for row in rows {
+            let mut payload = json!({"sub": "user_1", "exp": 10});
+            for (name, value) in row.as_object().unwrap() {
+                payload[name] = value.clone();
+            }
+            let claims = SessionClaims::from_payload(payload).unwrap();
+            assert!(
+                claims
+                    .org
+                    .as_ref()
+                    .is_none_or(|org| org.permissions.is_empty()),
+                "{row}"
+            );
+        }
     }
 
     #[test]
