@@ -10,6 +10,7 @@ use axum::middleware;
 use axum::Router;
 use tower::ServiceBuilder;
 
+use crate::billing::{self, Billing};
 use crate::config::{DevInstanceConfig, InstanceEnvironment};
 use crate::error::DevInstanceError;
 use crate::keys::{SessionClaims, SigningKey};
@@ -147,19 +148,35 @@ impl Instance {
         azp: Option<&str>,
         org_id: Option<&str>,
     ) -> Result<String, MintError> {
-        let (o, fea) = match org_id {
+        let (mut o, permission_features, org_billing) = match org_id {
             Some(org_id) => match (
                 self.store.org(org_id)?,
                 self.store.membership(org_id, &session.user_id)?,
             ) {
                 (Some(org), Some(membership)) => {
                     let (o, fea) = orgs::org_claims(&self.config, &org, &membership);
-                    (Some(o), fea)
+                    (Some(o), fea, Billing::from_metadata(&org.private_metadata))
                 }
-                _ => (None, None),
+                _ => (None, None, Billing::default()),
             },
-            None => (None, None),
+            None => (None, None, Billing::default()),
         };
+        let user_billing = self
+            .store
+            .user(&session.user_id)?
+            .map(|user| Billing::from_metadata(&user.private_metadata))
+            .unwrap_or_default();
+        let fpm = o.as_ref().and_then(|o| o["fpm"].as_str());
+        let (fea, fpm) = billing::features_claim(
+            permission_features.as_deref(),
+            fpm,
+            &user_billing,
+            &org_billing,
+        );
+        if let (Some(o), Some(fpm)) = (o.as_mut(), fpm) {
+            o["fpm"] = serde_json::Value::String(fpm);
+        }
+        let pla = billing::plans_claim(&user_billing, &org_billing);
         let iat = now_secs();
         let claims = SessionClaims {
             sub: &session.user_id,
@@ -174,8 +191,9 @@ impl Instance {
             fva: [0, -1],
             o,
             fea,
+            pla,
         };
-        Ok(self.key.sign(&claims)?)
+        Ok(self.key.sign_session(&claims)?)
     }
 }
 

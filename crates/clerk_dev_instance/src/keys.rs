@@ -24,6 +24,9 @@ pub(crate) struct SigningKey {
     jwk: Value,
 }
 
+/// The JOSE header `cat` of a Clerk session token.
+const SESSION_TOKEN_CATEGORY: &str = "cl_B7d4PD111AAA";
+
 /// Claims of a Clerk v2 session token.
 #[derive(Debug, Serialize)]
 pub(crate) struct SessionClaims<'a> {
@@ -41,9 +44,13 @@ pub(crate) struct SessionClaims<'a> {
     /// The active organization (`{id, slg, rol, per?, fpm?}`), absent for the personal account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub o: Option<serde_json::Value>,
-    /// Scoped features (`o:<feature>,…`) the `fpm` bitmasks refer to.
+    /// Scoped features: the organization's (`o:<feature>`, those the `fpm` bitmasks refer to
+    /// first), then the user's (`u:<feature>`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fea: Option<String>,
+    /// Scoped plans (`u:<plan>`, `o:<plan>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pla: Option<String>,
 }
 
 impl SigningKey {
@@ -124,5 +131,24 @@ impl SigningKey {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding)
+    }
+
+    /// Signs session-token `claims` like [`SigningKey::sign`], with the header's `cat` set to
+    /// Clerk's session-token category (`cl_B7d4PD111AAA`), as Clerk mints them.
+    pub(crate) fn sign_session(
+        &self,
+        claims: &SessionClaims<'_>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let header = json!({
+            "alg": "RS256", "typ": "JWT", "kid": self.kid, "cat": SESSION_TOKEN_CATEGORY,
+        });
+        let message = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims)?)
+        );
+        let signature =
+            jsonwebtoken::crypto::sign(message.as_bytes(), &self.encoding, Algorithm::RS256)?;
+        Ok(format!("{message}.{signature}"))
     }
 }

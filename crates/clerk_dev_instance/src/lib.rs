@@ -15,7 +15,9 @@
 //!
 //! Users, clients and sessions live in SQLite (`data_dir/instance.sqlite3`), the RSA signing key
 //! in `data_dir/signing-key.pem`, so everything survives restarts. Session tokens are RS256 JWTs
-//! with Clerk's v2 claims, issued by [`ISSUER`].
+//! with Clerk's v2 claims and session category (`cat`), issued by [`ISSUER`]; their `pla` and
+//! `fea` claims come from the [`BILLING_METADATA_KEY`] entry of the user's and the active
+//! organization's private metadata (this instance has no billing).
 //!
 //! The instance refuses to open in a release build unless
 //! [`DevInstanceConfig::allow_in_release`] is set: it mints tokens the app trusts. It only
@@ -30,6 +32,7 @@
 
 mod assets;
 mod bapi;
+mod billing;
 mod config;
 mod dev_page;
 mod env_config;
@@ -53,6 +56,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
+pub use billing::METADATA_KEY as BILLING_METADATA_KEY;
 pub use config::{DevInstanceConfig, InstanceEnvironment, Limits, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
 pub use local_only::{bind_guard, ALLOW_REMOTE_VAR};

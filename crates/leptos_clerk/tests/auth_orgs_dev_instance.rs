@@ -1,4 +1,5 @@
-//! `Auth::org_id()`, `org_slug()`, `org_role()`, `org_permissions()` and `has()` read from
+//! `Auth::org_id()`, `org_slug()`, `org_role()`, `org_permissions()` and `has()` (roles,
+//! permissions, plans and features) read from
 //! REAL session tokens: the local Clerk dev instance runs on 127.0.0.1:0, users sign in and
 //! switch organizations through its Frontend API as ClerkJS would, and the layer verifies the
 //! tokens against the instance's JWKS over its Backend API.
@@ -140,6 +141,17 @@ fn app(instance: &Instance) -> Router {
         .route(
             "/",
             get(|auth: Auth| async move {
+                let plans = ["pro", "u:pro", "o:pro", "team", "o:team", "u:team"]
+                    .map(|plan| auth.has(Check::Plan(plan)));
+                let features = [
+                    "beta",
+                    "u:beta",
+                    "o:beta",
+                    "reports",
+                    "o:reports",
+                    "invoices",
+                ]
+                .map(|feature| auth.has(Check::Feature(feature)));
                 Json(json!({
                     "user_id": auth.user_id(),
                     "org_id": auth.org_id(),
@@ -152,6 +164,8 @@ fn app(instance: &Instance) -> Router {
                     "invoices_manage": auth.has(Check::Permission("org:invoices:manage")),
                     "reports_read": auth.has(Check::Permission("org:reports:read")),
                     "sys_manage": auth.has(Check::Permission("org:sys_memberships:manage")),
+                    "plans": plans,
+                    "features": features,
                 }))
             }),
         )
@@ -297,5 +311,100 @@ async fn org_claims_of_real_dev_instance_tokens_drive_auth_and_has() {
     assert_eq!(
         (auth["admin"].as_bool(), auth["invoices_read"].as_bool()),
         (Some(false), Some(false))
+    );
+}
+
+async fn bapi_patch(instance: &Instance, path: &str, body: Value) {
+    let url = format!(
+        "{}{path}",
+        instance.instance.backend_api_url(&instance.base)
+    );
+    let response = reqwest::Client::new()
+        .patch(url)
+        .bearer_auth(instance.instance.secret_key())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+}
+
+#[tokio::test]
+async fn plans_and_features_set_through_the_backend_api_drive_has() {
+    use clerk_dev_instance::BILLING_METADATA_KEY as BILLING;
+    let instance = start_instance().await;
+    let app = app(&instance);
+    let user = json!({ "email_address": ["cy@example.com"], "password": "a-long-password-1" });
+    let cy_id = bapi_post(&instance, "/v1/users", user).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let org = json!({ "name": "Beta", "slug": "beta-co", "created_by": cy_id });
+    let org_id = bapi_post(&instance, "/v1/organizations", org).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cy = browser(&instance);
+    let session = sign_in(&cy, &instance, "cy@example.com").await;
+
+    // Nothing set: no plan, no feature (the custom permissions' `o:` features aside).
+    let auth = auth_of(&app, &token_for(&cy, &instance, &session, &org_id).await).await;
+    assert_eq!(
+        auth["plans"],
+        json!([false, false, false, false, false, false])
+    );
+    assert_eq!(
+        auth["features"],
+        json!([false, false, false, true, true, true])
+    );
+
+    let metadata = |plans: &[&str], features: &[&str]| json!({ "private_metadata": { BILLING: { "plans": plans, "features": features } } });
+    bapi_patch(
+        &instance,
+        &format!("/v1/users/{cy_id}/metadata"),
+        metadata(&["pro"], &["beta"]),
+    )
+    .await;
+    let org_billing = metadata(&["team"], &["reports", "analytics"]);
+    bapi_patch(
+        &instance,
+        &format!("/v1/organizations/{org_id}"),
+        org_billing,
+    )
+    .await;
+
+    // In the organization: the user's plans and features (u:) and the organization's (o:).
+    let auth = auth_of(&app, &token_for(&cy, &instance, &session, &org_id).await).await;
+    assert_eq!(auth["plans"], json!([true, true, false, true, true, false]));
+    assert_eq!(
+        auth["features"],
+        json!([true, true, false, true, true, true])
+    );
+    // The organization's billing features leave the permissions' fpm bitmasks aligned.
+    let mut permissions: Vec<String> =
+        serde_json::from_value(auth["org_permissions"].clone()).unwrap();
+    permissions.sort();
+    assert_eq!(
+        permissions,
+        [
+            "org:invoices:manage",
+            "org:invoices:read",
+            "org:reports:read"
+        ]
+    );
+
+    // Personal account: the user's only.
+    let auth = auth_of(&app, &token_for(&cy, &instance, &session, "").await).await;
+    assert_eq!(
+        auth["plans"],
+        json!([true, true, false, false, false, false])
+    );
+    assert_eq!(
+        auth["features"],
+        json!([true, true, false, false, false, false])
     );
 }
