@@ -1,7 +1,9 @@
 //! Fuzzes token and cookie-header parsing: the cookie jar, Clerk's cookie
-//! selection, unverified decoding, full verification (networkless PEM key) and
-//! a whole `authenticate_request` pass. Nothing may panic and no input may
-//! ever verify (the fuzzer cannot forge an RSA signature).
+//! selection, unverified decoding, full verification (networkless PEM key),
+//! a whole `authenticate_request` pass, and the token's payload (or the whole
+//! input) read as verified session claims with every `has()` check (malformed
+//! `pla`/`fea`/`o`). Nothing may panic and no input may ever verify (the fuzzer
+//! cannot forge an RSA signature).
 #![no_main]
 
 #[path = "common.rs"]
@@ -12,7 +14,7 @@ use std::sync::LazyLock;
 use common::RUNTIME;
 use leptos_clerk::server::fuzzing::{ClerkCookies, CookieJar};
 use leptos_clerk::server::InstanceType;
-use leptos_clerk::server::fuzzing::peek_claims;
+use leptos_clerk::server::fuzzing::{peek_claims, session_claims_checks};
 use leptos_clerk::server::{AuthStatus, Clerk};
 use libfuzzer_sys::fuzz_target;
 
@@ -28,6 +30,13 @@ fuzz_target!(|data: &[u8]| {
         let _ = ClerkCookies::read(&jar, "abcdefgh", "clerk.localhost", instance, 1_700_000_000);
     }
     let _ = peek_claims(token);
+    // The claims as if verified: the payload part of the token, else the whole token as JSON.
+    let payload = token
+        .split('.')
+        .nth(1)
+        .and_then(|part| base64_url(part))
+        .unwrap_or_else(|| token.as_bytes().to_vec());
+    session_claims_checks(&payload, cookie_header);
     assert!(RUNTIME.block_on(CLERK.verify_token(token)).is_err());
 
     let mut request = http::Request::get("/").header("host", "localhost:3000");
@@ -42,3 +51,26 @@ fuzz_target!(|data: &[u8]| {
     let state = RUNTIME.block_on(CLERK.authenticate_request(&parts));
     assert_ne!(state.status, AuthStatus::SignedIn);
 });
+
+/// Base64url without padding, decoded by hand (the fuzz crate has no base64 dependency).
+fn base64_url(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'-' => Some(62),
+        b'_' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0);
+    for c in text.bytes() {
+        buffer = buffer << 6 | u32::from(value(c)?);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    Some(out)
+}
