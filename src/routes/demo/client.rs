@@ -1,10 +1,11 @@
 //! `/client` — the auth state as the browser sees it (`use_auth()` / `use_user()`), live.
 
 use leptos::prelude::*;
-use leptos_clerk::{use_auth, use_user};
+use leptos_clerk::{use_auth, use_user, Check, Show, When};
 
-/// Shows the values of `use_auth()` and `use_user()`; they update as ClerkJS loads, signs in or
-/// signs out, without a reload.
+/// Shows the values of `use_auth()` and `use_user()`, and the plan and feature checks (Clerk
+/// Billing's `pla`/`fea` claims; in the local dev instance the user's `dev_instance_billing`
+/// private metadata); they update as ClerkJS loads, signs in or signs out, without a reload.
 #[component]
 pub fn ClientPage() -> impl IntoView {
     let auth = use_auth();
@@ -45,6 +46,18 @@ pub fn ClientPage() -> impl IntoView {
                     )
                 }}
             </dd>
+            <dt>"has(Check::Plan(\"pro\"))"</dt>
+            <dd id="has-plan-pro">{move || auth.has(Check::Plan("pro")).to_string()}</dd>
+            <dt>"has(Check::Feature(\"u:reports\"))"</dt>
+            <dd id="has-feature-reports">
+                {move || auth.has(Check::Feature("u:reports")).to_string()}
+            </dd>
         </dl>
+        <Show
+            when=When::Plan("pro".into())
+            fallback=|| view! { <p id="plan-fallback">"Not on the pro plan."</p> }
+        >
+            <p id="plan-content">"Pro plan content."</p>
+        </Show>
     }
 }

@@ -154,7 +154,9 @@ impl Clerk {
         self.inner.verifier.keys().load().await
     }
 
-    /// Verifies a session token (e.g. from a WebSocket handshake).
+    /// Verifies a session token (e.g. from a WebSocket handshake). Another JWT of the instance
+    /// (machine, OAuth access, JWT-template or ID token) fails with
+    /// [`TokenVerificationErrorReason::TokenTypeMismatch`](super::TokenVerificationErrorReason).
     pub async fn verify_token(
         &self,
         token: &str,
