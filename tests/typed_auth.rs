@@ -149,62 +149,42 @@ async fn only_session_tokens_open_the_protected_page_server_function_and_json_ro
         setup(pem_config()),
         Draining::default(),
     );
-    let rs256 = |extra: serde_json::Value| {
-        let mut header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
-        for (name, value) in extra.as_object().unwrap() {
-            header[name] = value.clone();
-        }
-        header
-    };
-    let none = serde_json::json!({});
+    use serde_json::json;
+    // (case, header parameters besides alg/typ, claim changes, is a session token)
     let cases = [
         (
             "session token",
-            signed(
-                rs256(serde_json::json!({"cat": "cl_B7d4PD111AAA"})),
-                claims(none.clone()),
-            ),
+            json!({"cat": "cl_B7d4PD111AAA"}),
+            json!({}),
             true,
         ),
-        (
-            "session token, no cat",
-            signed(rs256(none.clone()), claims(none.clone())),
-            true,
-        ),
+        ("session token, no cat", json!({}), json!({}), true),
         (
             "M2M token",
-            signed(
-                rs256(serde_json::json!({"cat": "cl_B7d4PD333AAA"})),
-                claims(none.clone()),
-            ),
+            json!({"cat": "cl_B7d4PD333AAA"}),
+            json!({}),
             false,
         ),
-        (
-            "machine subject",
-            signed(
-                rs256(none.clone()),
-                claims(serde_json::json!({"sub": "mch_1"})),
-            ),
-            false,
-        ),
+        ("machine subject", json!({}), json!({"sub": "mch_1"}), false),
         (
             "OAuth access token",
-            signed(
-                rs256(serde_json::json!({"typ": "at+jwt"})),
-                claims(none.clone()),
-            ),
+            json!({"typ": "at+jwt"}),
+            json!({}),
             false,
         ),
         (
             "OAuth ID token",
-            signed(
-                rs256(none.clone()),
-                claims(serde_json::json!({"aud": "client_1", "nonce": "n", "sid": null})),
-            ),
+            json!({}),
+            json!({"aud": "client_1", "nonce": "n", "sid": null}),
             false,
         ),
     ];
-    for (name, token, session) in cases {
+    for (name, header_fields, changes, session) in cases {
+        let mut header = json!({"alg": "RS256", "typ": "JWT"});
+        for (field, value) in header_fields.as_object().unwrap() {
+            header[field] = value.clone();
+        }
+        let token = signed(header, claims(changes));
         for bearer in [false, true] {
             let what = format!("{name}, bearer={bearer}");
             let call = Request::post(<ProtectedUserId as ServerFn>::PATH)

@@ -70,13 +70,14 @@ async fn fapi(
     response.json().await.unwrap()
 }
 
-async fn bapi_post(instance: &Instance, path: &str, body: Value) -> Value {
+/// A Backend API call of the instance; panics unless it succeeds, returns the JSON answer.
+async fn bapi(instance: &Instance, method: reqwest::Method, path: &str, body: Value) -> Value {
     let url = format!(
         "{}{path}",
         instance.instance.backend_api_url(&instance.base)
     );
     let response = reqwest::Client::new()
-        .post(url)
+        .request(method, url)
         .bearer_auth(instance.instance.secret_key())
         .json(&body)
         .send()
@@ -88,6 +89,10 @@ async fn bapi_post(instance: &Instance, path: &str, body: Value) -> Value {
         response.status()
     );
     response.json().await.unwrap()
+}
+
+async fn bapi_post(instance: &Instance, path: &str, body: Value) -> Value {
+    bapi(instance, reqwest::Method::POST, path, body).await
 }
 
 /// Signs `email` in; returns the session id.
@@ -281,18 +286,12 @@ async fn org_claims_of_real_dev_instance_tokens_drive_auth_and_has() {
     );
 
     // Promoted through the Backend API: the next token says admin.
-    let url = format!(
-        "{}{members}/{bea_id}",
-        instance.instance.backend_api_url(&instance.base)
-    );
-    let response = reqwest::Client::new()
-        .patch(url)
-        .bearer_auth(instance.instance.secret_key())
-        .json(&json!({ "role": "org:admin" }))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    bapi_patch(
+        &instance,
+        &format!("{members}/{bea_id}"),
+        json!({ "role": "org:admin" }),
+    )
+    .await;
     let auth = auth_of(
         &app,
         &token_for(&bea, &instance, &bea_session, &org_id).await,
@@ -315,22 +314,7 @@ async fn org_claims_of_real_dev_instance_tokens_drive_auth_and_has() {
 }
 
 async fn bapi_patch(instance: &Instance, path: &str, body: Value) {
-    let url = format!(
-        "{}{path}",
-        instance.instance.backend_api_url(&instance.base)
-    );
-    let response = reqwest::Client::new()
-        .patch(url)
-        .bearer_auth(instance.instance.secret_key())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
+    bapi(instance, reqwest::Method::PATCH, path, body).await;
 }
 
 #[tokio::test]
