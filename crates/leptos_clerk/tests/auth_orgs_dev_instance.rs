@@ -177,6 +177,14 @@ fn app(instance: &Instance) -> Router {
         .layer(clerk.layer())
 }
 
+/// `org_permissions` of an `auth_of` answer, sorted.
+fn sorted_permissions(auth: &Value) -> Vec<String> {
+    let mut permissions: Vec<String> =
+        serde_json::from_value(auth["org_permissions"].clone()).unwrap();
+    permissions.sort();
+    permissions
+}
+
 async fn auth_of(app: &Router, token: &str) -> Value {
     let request = Request::get("/")
         .header("host", "localhost")
@@ -243,11 +251,8 @@ async fn org_claims_of_real_dev_instance_tokens_drive_auth_and_has() {
     assert_eq!(auth["org_id"], org_id.as_str());
     assert_eq!(auth["org_slug"], "acme");
     assert_eq!(auth["org_role"], "org:admin");
-    let mut permissions: Vec<String> =
-        serde_json::from_value(auth["org_permissions"].clone()).unwrap();
-    permissions.sort();
     assert_eq!(
-        permissions,
+        sorted_permissions(&auth),
         [
             "org:invoices:manage",
             "org:invoices:read",
@@ -369,11 +374,8 @@ async fn plans_and_features_set_through_the_backend_api_drive_has() {
         json!([true, true, false, true, true, true])
     );
     // The organization's billing features leave the permissions' fpm bitmasks aligned.
-    let mut permissions: Vec<String> =
-        serde_json::from_value(auth["org_permissions"].clone()).unwrap();
-    permissions.sort();
     assert_eq!(
-        permissions,
+        sorted_permissions(&auth),
         [
             "org:invoices:manage",
             "org:invoices:read",
