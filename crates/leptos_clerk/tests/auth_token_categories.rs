@@ -80,7 +80,7 @@ fn refused() -> Vec<Case> {
             "null category",
             json!({"cat": Value::Null}),
             json!({}),
-            "stricter than 3.25 (JSON null is not an absent cat)",
+            "authenticateRequest: isNonSessionJwtCategory (null is not undefined)",
         ),
         case(
             "machine subject, session category",
