@@ -57,39 +57,14 @@ pub(crate) fn plans_claim(user: &Billing, org: &Billing) -> Option<String> {
     scoped_list(&[("u", &user.plans), ("o", &org.plans)])
 }
 
-/// The `fea` claim and the matching `o.fpm`. `permission_features` (`o:` features of the
-/// custom permissions, with `fpm` their bitmasks, one each) come first, as the org features
-/// that `fpm` describes; the organization's billing features are appended with a mask of 0
-/// each, then the user's (`u:`, which `fpm` does not describe).
-pub(crate) fn features_claim(
-    permission_features: Option<&str>,
-    fpm: Option<&str>,
-    user: &Billing,
-    org: &Billing,
-) -> (Option<String>, Option<String>) {
-    let mut org_features: Vec<&str> = permission_features
-        .into_iter()
-        .flat_map(|list| list.split(','))
-        .filter_map(|item| item.strip_prefix("o:"))
-        .collect();
-    let described = org_features.len();
-    for feature in &org.features {
-        if !org_features.contains(&feature.as_str()) {
-            org_features.push(feature);
-        }
+/// The `fea` claim: the active organization's part (`o:…`, from `orgs::org_claims`, which
+/// keeps `fpm` aligned with it), then the user's features (`u:`).
+pub(crate) fn features_claim(org_features: Option<String>, user: &Billing) -> Option<String> {
+    let user_features = scoped_list(&[("u", &user.features)]);
+    match (org_features, user_features) {
+        (Some(org), Some(user)) => Some(format!("{org},{user}")),
+        (org, user) => org.or(user),
     }
-    let fpm = fpm.map(|fpm| {
-        let extra = org_features.len() - described;
-        std::iter::once(fpm)
-            .chain(std::iter::repeat_n("0", extra))
-            .collect::<Vec<_>>()
-            .join(",")
-    });
-    let org_features: Vec<String> = org_features.iter().map(|f| f.to_string()).collect();
-    (
-        scoped_list(&[("o", &org_features), ("u", &user.features)]),
-        fpm,
-    )
 }
 
 /// `scope:name` for every name, comma-separated; `None` when there is none.
@@ -128,17 +103,17 @@ mod tests {
     }
 
     #[test]
-    fn claims_keep_fpm_aligned_with_the_org_features() {
+    fn claims_list_the_user_scope_after_the_organization() {
         let user = billing(&["pro"], &["beta"]);
         let org = billing(&["team"], &["reports", "invoices"]);
         assert_eq!(plans_claim(&user, &org).as_deref(), Some("u:pro,o:team"));
-        let (fea, fpm) = features_claim(Some("o:invoices"), Some("3"), &user, &org);
+        let fea = features_claim(Some("o:invoices,o:reports".into()), &user);
         assert_eq!(fea.as_deref(), Some("o:invoices,o:reports,u:beta"));
-        assert_eq!(fpm.as_deref(), Some("3,0"));
-        let (fea, fpm) = features_claim(None, None, &user, &Billing::default());
-        assert_eq!((fea.as_deref(), fpm), (Some("u:beta"), None));
+        assert_eq!(features_claim(None, &user).as_deref(), Some("u:beta"));
         let none = Billing::default();
-        assert_eq!(features_claim(None, None, &none, &none), (None, None));
+        let org_only = features_claim(Some("o:reports".into()), &none);
+        assert_eq!(org_only.as_deref(), Some("o:reports"));
+        assert_eq!(features_claim(None, &none), None);
         assert_eq!(plans_claim(&none, &none), None);
     }
 }

@@ -148,14 +148,16 @@ impl Instance {
         azp: Option<&str>,
         org_id: Option<&str>,
     ) -> Result<String, MintError> {
-        let (mut o, permission_features, org_billing) = match org_id {
+        let (o, org_features, org_billing) = match org_id {
             Some(org_id) => match (
                 self.store.org(org_id)?,
                 self.store.membership(org_id, &session.user_id)?,
             ) {
                 (Some(org), Some(membership)) => {
-                    let (o, fea) = orgs::org_claims(&self.config, &org, &membership);
-                    (Some(o), fea, Billing::from_metadata(&org.private_metadata))
+                    let billing = Billing::from_metadata(&org.private_metadata);
+                    let (o, fea) =
+                        orgs::org_claims(&self.config, &org, &membership, &billing.features);
+                    (Some(o), fea, billing)
                 }
                 _ => (None, None, Billing::default()),
             },
@@ -166,16 +168,7 @@ impl Instance {
             .user(&session.user_id)?
             .map(|user| Billing::from_metadata(&user.private_metadata))
             .unwrap_or_default();
-        let fpm = o.as_ref().and_then(|o| o["fpm"].as_str());
-        let (fea, fpm) = billing::features_claim(
-            permission_features.as_deref(),
-            fpm,
-            &user_billing,
-            &org_billing,
-        );
-        if let (Some(o), Some(fpm)) = (o.as_mut(), fpm) {
-            o["fpm"] = serde_json::Value::String(fpm);
-        }
+        let fea = billing::features_claim(org_features, &user_billing);
         let pla = billing::plans_claim(&user_billing, &org_billing);
         let iat = now_secs();
         let claims = SessionClaims {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, EncodingKey};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
@@ -123,14 +123,12 @@ impl SigningKey {
         json!({ "keys": [self.jwk] })
     }
 
-    /// Signs `claims` with RS256 and the key id in the header.
+    /// Signs `claims` with RS256 and the key id in the header (OAuth ID tokens).
     pub(crate) fn sign<T: Serialize>(
         &self,
         claims: &T,
     ) -> Result<String, jsonwebtoken::errors::Error> {
-        let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.encoding)
+        self.sign_with_category(None, claims)
     }
 
     /// Signs session-token `claims` like [`SigningKey::sign`], with the header's `cat` set to
@@ -139,9 +137,20 @@ impl SigningKey {
         &self,
         claims: &SessionClaims<'_>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
-        let header = json!({
-            "alg": "RS256", "typ": "JWT", "kid": self.kid, "cat": SESSION_TOKEN_CATEGORY,
-        });
+        self.sign_with_category(Some(SESSION_TOKEN_CATEGORY), claims)
+    }
+
+    /// An RS256 JWT of `claims` whose header names this key and, when given, the JWT category
+    /// `cat` (a header parameter `jsonwebtoken::Header` cannot carry).
+    fn sign_with_category<T: Serialize>(
+        &self,
+        cat: Option<&str>,
+        claims: &T,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let mut header = json!({ "alg": "RS256", "typ": "JWT", "kid": self.kid });
+        if let Some(cat) = cat {
+            header["cat"] = Value::from(cat);
+        }
         let message = format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(header.to_string()),

@@ -112,10 +112,13 @@ pub(crate) fn permissions(config: &DevInstanceConfig, role: &str) -> Vec<String>
 /// permission names, comma-separated), `fea` (`o:<feature>` for each distinct feature) and
 /// `fpm` (one decimal bitmask per feature, bit `i` set when the feature has `per[i]`), which
 /// `__experimental_JWTPayloadToAuthObjectProperties` decodes back into the permission keys.
+/// The organization's billing features (`billing_features`, from its private metadata) follow
+/// the permission features in `fea`, each with a mask of 0, so `fpm` stays aligned with `fea`.
 pub(crate) fn org_claims(
     config: &DevInstanceConfig,
     org: &OrgRecord,
     membership: &MembershipRecord,
+    billing_features: &[String],
 ) -> (Value, Option<String>) {
     let mut features: Vec<&str> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
@@ -130,7 +133,7 @@ pub(crate) fn org_claims(
             names.push(permission);
         }
     }
-    let masks: Vec<String> = features
+    let mut masks: Vec<String> = features
         .iter()
         .map(|feature| {
             let mask = names.iter().enumerate().fold(0u128, |mask, (bit, name)| {
@@ -148,11 +151,19 @@ pub(crate) fn org_claims(
         "slg": org.slug,
         "rol": membership.role.trim_start_matches("org:"),
     });
+    for feature in billing_features {
+        if !features.contains(&feature.as_str()) {
+            features.push(feature);
+            masks.push("0".to_owned());
+        }
+    }
+    if !names.is_empty() {
+        o["per"] = Value::String(names.join(","));
+        o["fpm"] = Value::String(masks.join(","));
+    }
     let fea = if features.is_empty() {
         None
     } else {
-        o["per"] = Value::String(names.join(","));
-        o["fpm"] = Value::String(masks.join(","));
         Some(
             features
                 .iter()
@@ -263,12 +274,12 @@ mod tests {
             OrgPermission::new("org:reports:read", &["org:admin"]),
             OrgPermission::new("malformed", &["org:admin"]),
         ];
-        let (o, fea) = org_claims(&config, &org(), &membership(ROLE_ADMIN));
+        let (o, fea) = org_claims(&config, &org(), &membership(ROLE_ADMIN), &[]);
         assert_eq!(o["rol"], "admin");
         assert_eq!(o["per"], "read,manage");
         assert_eq!(o["fpm"], "3,1");
         assert_eq!(fea.as_deref(), Some("o:invoices,o:reports"));
-        let (o, fea) = org_claims(&config, &org(), &membership(ROLE_MEMBER));
+        let (o, fea) = org_claims(&config, &org(), &membership(ROLE_MEMBER), &[]);
         assert_eq!(
             (o["per"].as_str(), o["fpm"].as_str()),
             (Some("read"), Some("1"))
@@ -279,9 +290,27 @@ mod tests {
     }
 
     #[test]
+    fn billing_features_follow_the_permission_features_with_a_zero_mask() {
+        let mut config = DevInstanceConfig::new("/tmp/x", vec!["http://a".into()]);
+        config.org_permissions = vec![OrgPermission::new("org:invoices:read", &["org:admin"])];
+        let billed = ["reports", "invoices", "analytics"].map(String::from);
+        let (o, fea) = org_claims(&config, &org(), &membership(ROLE_ADMIN), &billed);
+        assert_eq!(fea.as_deref(), Some("o:invoices,o:reports,o:analytics"));
+        assert_eq!(
+            (o["per"].as_str(), o["fpm"].as_str()),
+            (Some("read"), Some("1,0,0"))
+        );
+        // Without custom permissions: the features, and no per/fpm to align.
+        let plain = DevInstanceConfig::new("/tmp/x", vec![]);
+        let (o, fea) = org_claims(&plain, &org(), &membership(ROLE_ADMIN), &billed);
+        assert_eq!(fea.as_deref(), Some("o:reports,o:invoices,o:analytics"));
+        assert!(o.get("per").is_none() && o.get("fpm").is_none());
+    }
+
+    #[test]
     fn no_custom_permissions_no_per_claims() {
         let config = DevInstanceConfig::new("/tmp/x", vec!["http://a".into()]);
-        let (o, fea) = org_claims(&config, &org(), &membership(ROLE_MEMBER));
+        let (o, fea) = org_claims(&config, &org(), &membership(ROLE_MEMBER), &[]);
         assert_eq!(o, json!({ "id": "org_1", "slg": "acme", "rol": "member" }));
         assert_eq!(fea, None);
     }
