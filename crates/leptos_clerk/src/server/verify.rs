@@ -73,15 +73,13 @@ impl RawPayload {
     }
 
     fn kind(&self) -> PayloadKind<'_> {
-        fn text(claim: &Option<Lenient<String>>) -> Option<&str> {
-            match claim {
-                Some(Lenient::Expected(value)) => Some(value),
-                _ => None,
-            }
-        }
         PayloadKind {
-            sub: text(&self.sub),
-            has_sid: text(&self.sid).is_some(),
+            sub: self
+                .sub
+                .as_ref()
+                .and_then(Lenient::expected)
+                .map(String::as_str),
+            has_sid: self.sid.as_ref().and_then(Lenient::expected).is_some(),
             aud: self.aud,
             nonce: self.nonce,
         }
@@ -112,6 +110,11 @@ fn type_mismatch(why: NotASessionToken) -> TokenVerificationError {
     )
 }
 
+/// The JOSE header of a token from its first, base64url-encoded part.
+fn decode_header(part: &str) -> Option<RawHeader> {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).ok()?).ok()
+}
+
 fn invalid(message: &str) -> TokenVerificationError {
     TokenVerificationError::new(
         Reason::TokenInvalid,
@@ -130,10 +133,7 @@ fn decode_checked(token: &str) -> Result<DecodedToken, TokenVerificationError> {
     else {
         return Err(invalid("The token does not have three dot-separated parts"));
     };
-    let header = URL_SAFE_NO_PAD
-        .decode(header)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<RawHeader>(&bytes).ok())
+    let header = decode_header(header)
         .ok_or_else(|| invalid("The token header is not base64url-encoded JSON"))?;
     let payload = URL_SAFE_NO_PAD
         .decode(payload)
@@ -392,6 +392,14 @@ pub(crate) enum Lenient<T> {
 
 impl<T> Lenient<T> {
     /// The value, when it had the expected type.
+    fn expected(&self) -> Option<&T> {
+        match self {
+            Lenient::Expected(value) => Some(value),
+            Lenient::Other(_) => None,
+        }
+    }
+
+    /// The value, when it had the expected type.
     pub(crate) fn into_option(self) -> Option<T> {
         match self {
             Lenient::Expected(value) => Some(value),
@@ -413,12 +421,8 @@ pub fn peek_claims(token: &str) -> Option<PeekedClaims> {
     let mut parts = token.split('.');
     let (header, payload) = (parts.next()?, parts.next()?);
     let raw = RawPayload::parse(&URL_SAFE_NO_PAD.decode(payload).ok()?)?;
-    let header = URL_SAFE_NO_PAD
-        .decode(header)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<RawHeader>(&bytes).ok());
-    let not_a_session_token =
-        header.and_then(|header| token_kind::check_session_token(header.kind(), raw.kind()).err());
+    let not_a_session_token = decode_header(header)
+        .and_then(|header| token_kind::check_session_token(header.kind(), raw.kind()).err());
     let seconds = |n: Option<Lenient<f64>>| n.and_then(Lenient::into_option).map(|n| n as i64);
     Some(PeekedClaims {
         iss: raw.iss.and_then(Lenient::into_option),
