@@ -20,8 +20,15 @@ use serde_json::{json, Value};
 const EMAIL: &str = "proxied@example.com";
 const PASSWORD: &str = "proxied-password-123";
 
-#[tokio::test]
-async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
+/// The app and the external instance it proxies, both running.
+struct Stack {
+    origin: String,
+    instance_url: String,
+    instance: DevInstance,
+    _dir: tempfile::TempDir,
+}
+
+async fn start_stack() -> Stack {
     let app_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app_addr = app_listener.local_addr().unwrap();
     let origin = format!("http://{app_addr}");
@@ -66,7 +73,22 @@ async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
         draining,
         DrainSettings::default(),
     ));
+    Stack {
+        origin,
+        instance_url,
+        instance,
+        _dir: dir,
+    }
+}
 
+#[tokio::test]
+async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
+    let Stack {
+        origin,
+        instance_url,
+        instance,
+        _dir,
+    } = start_stack().await;
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -130,4 +152,54 @@ async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
     let me: Value = me.json().await.unwrap();
     assert_eq!(me["user_id"], user_id.as_str());
     assert_eq!(me["is_authenticated"], true);
+}
+
+/// The proxy reaches the instance's Frontend API only: its dev page (the secret key) and its
+/// Backend API are out of reach through the app, and no answer carries the secret key.
+#[tokio::test]
+async fn the_dev_page_and_backend_api_are_not_reachable_through_the_proxy() {
+    let Stack {
+        origin, instance, ..
+    } = start_stack().await;
+    let secret = instance.secret_key();
+    let http = reqwest::Client::new();
+    let mut answers = Vec::new();
+    for (method, path, status) in [
+        ("GET", "/__clerk/dev", 404),
+        ("GET", "/__clerk/api/v1/users", 404),
+        ("PATCH", "/__clerk/api/v1/users/user_x", 404),
+        ("GET", "/__clerk/", 404),
+        // A Frontend API path with the secret key in Authorization never goes upstream.
+        ("GET", "/__clerk/v1/environment", 403),
+    ] {
+        let response = http
+            .request(method.parse().unwrap(), format!("{origin}{path}"))
+            .bearer_auth(&secret)
+            .header("origin", &origin)
+            .json(&json!({ "password": "taken-over-123456" }))
+            .send()
+            .await
+            .unwrap();
+        let got = response.status().as_u16();
+        let headers = format!("{:?}", response.headers());
+        let body = response.text().await.unwrap();
+        assert_eq!(got, status, "{method} {path}: {body}");
+        answers.push(format!("{headers}\n{body}"));
+    }
+    // The Frontend API itself still answers through the proxy.
+    let environment = http
+        .get(format!("{origin}/__clerk/v1/environment"))
+        .header("origin", &origin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(environment.status(), 200);
+    answers.push(environment.text().await.unwrap());
+    for answer in &answers {
+        assert!(!answer.contains(&secret), "the secret key leaked: {answer}");
+        assert!(
+            !answer.contains("sk_test_"),
+            "a secret key leaked: {answer}"
+        );
+    }
 }

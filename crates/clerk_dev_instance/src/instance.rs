@@ -14,7 +14,7 @@ use crate::billing::{self, Billing};
 use crate::config::{DevInstanceConfig, InstanceEnvironment};
 use crate::error::DevInstanceError;
 use crate::keys::{SessionClaims, SigningKey};
-use crate::local_only::{check_host, AllowedHosts};
+use crate::local_only::{check_host, direct_only, AllowedHosts};
 use crate::passwords::{self, Passwords};
 use crate::store::{NewUser, SessionRecord, Store};
 use crate::throttle::{Locked, PasswordThrottle};
@@ -222,15 +222,19 @@ fn tunnel_method(mut request: Request) -> Request {
 }
 
 /// The complete router (FAPI, BAPI, assets, dev page), to be nested at `/__clerk`. Every
-/// request, the fallback's included, first passes the `Host` check.
+/// request, the fallback's included, first passes the `Host` check; the BAPI and the dev page
+/// also refuse requests that came through a proxy.
 pub(crate) fn router(state: Arc<Instance>) -> Router {
     let hosts = state.hosts.clone();
     let inner = Router::new()
         .merge(fapi::router(state.clone()))
         .merge(oauth::router())
-        .nest("/api", bapi::router(state.clone()))
+        .nest(
+            "/api",
+            bapi::router(state.clone()).layer(middleware::from_fn(direct_only)),
+        )
         .merge(assets::router())
-        .merge(dev_page::router())
+        .merge(dev_page::router().layer(middleware::from_fn(direct_only)))
         .fallback(|| async { crate::ApiError::not_found("Endpoint") })
         .with_state(state);
     Router::new().fallback_service(

@@ -1,7 +1,10 @@
 //! Keeps the instance reachable from the developer's own browser only: the bind-address guard
 //! run at start-up ([`bind_guard`]) and the `Host` check run on every request, which defeats DNS
 //! rebinding (a page on `evil.example` whose name is re-pointed at 127.0.0.1 would otherwise
-//! read `/dev` — the secret key — with the browser's help).
+//! read `/dev` — the secret key — with the browser's help), and [`direct_only`] on the dev page
+//! and the Backend API: a request that came through a proxy (the app's Frontend API proxy sets
+//! the `Host` to the instance's own address, so the `Host` check alone would let it in) is
+//! refused there.
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -186,6 +189,52 @@ pub(crate) async fn check_host(
         .into_response()
 }
 
+/// Headers a proxy adds: a request carrying one did not come straight from the developer's
+/// browser or the app's server. `X-Forwarded-*` matches every header with that prefix.
+const PROXY_HEADERS: [&str; 4] = [
+    "forwarded",
+    "x-real-ip",
+    "clerk-proxy-url",
+    "clerk-secret-key",
+];
+
+/// The proxy header `headers` carries, if any.
+fn proxy_header(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .keys()
+        .map(|name| name.as_str())
+        .find(|name| name.starts_with("x-forwarded-") || PROXY_HEADERS.contains(name))
+}
+
+/// Middleware for the dev page and the Backend API: 403 (plain text) for a request that came
+/// through a proxy ([`PROXY_HEADERS`], `X-Forwarded-*`). Only the Frontend API, the bundles and
+/// the OAuth endpoints are meant to be proxied; the secret key on `/dev` and the Backend API it
+/// opens are for the developer's browser and the app's server, reached directly.
+pub(crate) async fn direct_only(request: Request, next: Next) -> Response {
+    let Some(header) = proxy_header(request.headers()) else {
+        return next.run(request).await;
+    };
+    let path = request.uri().path().to_owned();
+    tracing::warn!(
+        "clerk dev instance: refused {path} through a proxy (it carries `{header}`): the dev \
+         page and the Backend API are only served to direct requests"
+    );
+    let message = format!(
+        "Forbidden: this request came through a proxy (it carries a `{header}` header). The local \
+         Clerk dev instance serves its dev page and Backend API only to direct requests: open \
+         the instance's own address, not the app's Frontend API proxy.\n"
+    );
+    (
+        StatusCode::FORBIDDEN,
+        [
+            (CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (CACHE_CONTROL, "no-store"),
+        ],
+        message,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +245,36 @@ mod tests {
         config.bind_addr = bind.map(|b| b.parse().unwrap());
         config.allow_remote = allow_remote;
         AllowedHosts::new(&config)
+    }
+
+    #[test]
+    fn proxy_headers_are_recognized() {
+        let with = |name: &'static str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(name, "x".parse().unwrap());
+            proxy_header(&headers).map(str::to_owned)
+        };
+        for name in [
+            "forwarded",
+            "x-forwarded-for",
+            "x-forwarded-host",
+            "x-forwarded-proto",
+            "x-forwarded-port",
+            "x-real-ip",
+            "clerk-proxy-url",
+            "clerk-secret-key",
+        ] {
+            assert_eq!(with(name).as_deref(), Some(name));
+        }
+        for name in [
+            "authorization",
+            "origin",
+            "referer",
+            "cookie",
+            "x-request-id",
+        ] {
+            assert_eq!(with(name), None, "{name}");
+        }
     }
 
     #[test]

@@ -117,6 +117,61 @@ async fn requests_for_a_foreign_host_are_refused_on_every_route() {
     }
 }
 
+#[tokio::test]
+async fn the_dev_page_and_backend_api_refuse_requests_that_came_through_a_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(dir.path()).await;
+    let secret = app.instance.secret_key();
+    let client = reqwest::Client::new();
+    let send = |method: reqwest::Method, path: &str, header: Option<(&str, &str)>| {
+        let mut request = client
+            .request(method, format!("{}/__clerk{path}", app.base))
+            .bearer_auth(&secret);
+        if let Some((name, value)) = header {
+            request = request.header(name, value);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let proxied = [
+        ("x-forwarded-for", "203.0.113.7"),
+        ("x-forwarded-host", "app.example"),
+        ("x-forwarded-proto", "https"),
+        ("forwarded", "for=203.0.113.7"),
+        ("x-real-ip", "203.0.113.7"),
+        ("clerk-proxy-url", "http://127.0.0.1:3000/__clerk"),
+        ("clerk-secret-key", "sk_test_whatever"),
+    ];
+    for (method, path) in [
+        (reqwest::Method::GET, "/dev"),
+        (reqwest::Method::GET, "/api/v1/users"),
+        (reqwest::Method::PATCH, "/api/v1/users/user_x"),
+        (reqwest::Method::GET, "/api/v1/jwks"),
+    ] {
+        for header in proxied {
+            let (status, body) = send(method.clone(), path, Some(header)).await;
+            assert_eq!(status, 403, "{method} {path} with {header:?}: {body}");
+            assert!(body.contains(header.0), "{path}: names the header: {body}");
+            assert!(!body.contains("sk_test_"), "{path} with {header:?}");
+        }
+    }
+    // Direct requests still work, and the Frontend API is still served through a proxy.
+    for path in ["/dev", "/api/v1/users"] {
+        let (status, body) = send(reqwest::Method::GET, path, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (status, body) = send(
+        reqwest::Method::GET,
+        "/v1/environment",
+        Some(("clerk-proxy-url", "http://127.0.0.1:3000/__clerk")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// One `POST /v1/client/sign_ins` with a password; the status and error code.
 async fn try_password(
     client: &reqwest::Client,

@@ -117,6 +117,11 @@ async fn start_fapi() -> (String, Arc<Fapi>) {
     let fapi = Arc::new(Fapi::default());
     let app = Router::new()
         .route("/v1/echo", any(echo))
+        .route("/npm/echo", any(echo))
+        .route("/oauth/echo", any(echo))
+        .route("/.well-known/echo", any(echo))
+        .route("/", any(echo))
+        .route("/dev", any(echo))
         .route("/v1/stream", any(stream_echo))
         .route("/v1/cookies", any(cookies))
         .route("/v1/status/{code}", any(status))
@@ -189,9 +194,74 @@ async fn every_method_reaches_the_same_path_and_query_upstream_with_the_body() {
         .await
         .unwrap();
     assert_eq!(head.status(), 200);
-    // The proxy root maps to the upstream root.
-    let root = json_of(http.get(format!("{app}/__clerk")).send().await.unwrap()).await;
-    assert_eq!(root["path"], "/");
+}
+
+#[tokio::test]
+async fn only_frontend_api_paths_go_upstream() {
+    let (fapi_url, fapi) = start_fapi().await;
+    let app = start_proxy(options(&fapi_url)).await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/__clerk",
+        "/__clerk/",
+        "/__clerk/dev",
+        "/__clerk/api/v1/users",
+        "/__clerk/v1",
+        "/__clerk/V1/echo",
+        "/__clerk/echo",
+    ] {
+        let response = http.get(format!("{app}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        let body = json_of(response).await;
+        assert_eq!(body["errors"][0]["code"], "proxy_path_not_found", "{path}");
+    }
+    assert_eq!(fapi.hits.load(Ordering::SeqCst), 0, "nothing went upstream");
+    for path in [
+        "/__clerk/v1/echo",
+        "/__clerk/npm/echo",
+        "/__clerk/oauth/echo",
+        "/__clerk/.well-known/echo",
+    ] {
+        let answer = json_of(http.get(format!("{app}{path}")).send().await.unwrap()).await;
+        assert_eq!(answer["path"], path.trim_start_matches("/__clerk"));
+    }
+    assert_eq!(fapi.hits.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn a_secret_key_in_authorization_never_goes_upstream() {
+    let (fapi_url, fapi) = start_fapi().await;
+    let app = start_proxy(options(&fapi_url)).await;
+    let http = reqwest::Client::new();
+    for authorization in [format!("Bearer {SECRET}"), "sk_test_other".to_owned()] {
+        let response = http
+            .get(format!("{app}/__clerk/v1/echo"))
+            .header("authorization", &authorization)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{authorization}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("proxy_secret_key_refused"), "{body}");
+        assert!(
+            !body.contains(SECRET) && !body.contains("sk_test_other"),
+            "the key is not echoed: {body}"
+        );
+    }
+    assert_eq!(fapi.hits.load(Ordering::SeqCst), 0);
+    // Any other Authorization (ClerkJS's client token in native flows) passes.
+    let answer = json_of(
+        http.get(format!("{app}/__clerk/v1/echo"))
+            .header("authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        answer["headers"]["authorization"],
+        "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln"
+    );
 }
 
 #[tokio::test]

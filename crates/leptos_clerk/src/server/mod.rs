@@ -64,7 +64,7 @@ pub use context::{
 pub use handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS;
 pub use keys::{InstanceType, PublishableKey};
 pub use layer::{ClerkLayer, ClerkService};
-pub use proxy::{FrontendApiProxy, ProxyOptions};
+pub use proxy::{FrontendApiProxy, ProxyOptions, FRONTEND_API_PREFIXES};
 pub use reasons::{
     AuthErrorReason, AuthReason, TokenVerificationError, TokenVerificationErrorReason,
 };

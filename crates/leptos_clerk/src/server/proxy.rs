@@ -15,6 +15,14 @@
 //! are refused with 400. An unreachable upstream answers 502, a slow one 504 (JSON
 //! `{"errors":[{"code","message"}]}` like Clerk's proxy), never 500.
 //!
+//! Only the Frontend API is reachable: Clerk's guide forwards everything under the path, this
+//! proxy only what ClerkJS and the OAuth flows use ([`FRONTEND_API_PREFIXES`]: `/v1/…`,
+//! `/npm/…`, `/oauth/…`, `/.well-known/…`); anything else is 404 without an upstream request, so
+//! an upstream that also serves other things (the local dev instance's Backend API under `/api`
+//! and its `/dev` page) cannot be reached through the app. A request whose `Authorization`
+//! carries a secret key (`sk_…`) is refused with 403: the Frontend API never needs one, and the
+//! proxy adds the app's own only as `Clerk-Secret-Key`.
+//!
 //! ```ignore
 //! if let Some(proxy) = clerk.frontend_api_proxy()? {
 //!     app = app.merge(proxy.router()); // outside clerk.layer()
@@ -44,6 +52,11 @@ pub const PROD_FAPI_URL: &str = "https://frontend-api.clerk.dev";
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
 /// Default overall timeout of one proxied request, body included (`CLERK_PROXY_TIMEOUT_SECS`).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+
+/// The paths below the proxy path that are forwarded: the Frontend API (`/v1/…`), the ClerkJS
+/// and `@clerk/ui` bundles (`/npm/…`), the OAuth 2.0 / OpenID endpoints (`/oauth/…`,
+/// `/.well-known/…`). Every other path is 404.
+pub const FRONTEND_API_PREFIXES: [&str; 4] = ["/v1/", "/npm/", "/oauth/", "/.well-known/"];
 
 /// Headers that describe one connection, never forwarded (RFC 9110 §7.6.1).
 const HOP_BY_HOP: [&str; 9] = [
@@ -261,8 +274,37 @@ impl FrontendApiProxy {
     pub async fn handle(&self, request: Request) -> Response {
         let target = match self.target(&request) {
             Ok(target) => target,
-            Err(problem) => return error(StatusCode::BAD_REQUEST, "proxy_path_invalid", problem),
+            Err(Refused::Path(problem)) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "proxy_path_invalid",
+                    problem.into(),
+                )
+            }
+            Err(Refused::NotFrontendApi) => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    "proxy_path_not_found",
+                    format!(
+                        "the Frontend API proxy only forwards {} below {}",
+                        FRONTEND_API_PREFIXES.join(", "),
+                        self.path()
+                    ),
+                )
+            }
         };
+        if carries_secret_key(request.headers()) {
+            tracing::warn!(
+                "Clerk Frontend API proxy: refused a request with a secret key in Authorization"
+            );
+            return error(
+                StatusCode::FORBIDDEN,
+                "proxy_secret_key_refused",
+                "the Frontend API proxy does not forward secret keys (sk_…) in Authorization; \
+                 call the Backend API directly"
+                    .into(),
+            );
+        }
         let headers = match self.upstream_headers(&request) {
             Ok(headers) => headers,
             Err(problem) => {
@@ -282,29 +324,29 @@ impl FrontendApiProxy {
     }
 
     /// The upstream URL: the upstream base + the path below the proxy path + the query.
-    fn target(&self, request: &Request) -> Result<Url, String> {
+    fn target(&self, request: &Request) -> Result<Url, Refused> {
         let uri = request.uri();
         // HTTP/2 always carries scheme and authority; in HTTP/1 they mean an absolute-form
         // target (`GET http://elsewhere/ HTTP/1.1`), which only a forward proxy accepts.
         if request.version() < Version::HTTP_2
             && (uri.scheme().is_some() || uri.authority().is_some())
         {
-            return Err("absolute request targets are not accepted".into());
+            return Err(Refused::Path("absolute request targets are not accepted"));
         }
         let rest = uri
             .path()
             .strip_prefix(self.path())
             .filter(|rest| rest.is_empty() || rest.starts_with('/'))
-            .ok_or("the path is not below the proxy path")?;
+            .ok_or(Refused::Path("the path is not below the proxy path"))?;
         if let Some(problem) = unsafe_path(rest) {
-            return Err(problem.into());
+            return Err(Refused::Path(problem));
+        }
+        if !is_frontend_api_path(rest) {
+            return Err(Refused::NotFrontendApi);
         }
         let mut target = self.inner.upstream.clone();
         let base = target.path().trim_end_matches('/').to_owned();
-        target.set_path(&format!(
-            "{base}{}",
-            if rest.is_empty() { "/" } else { rest }
-        ));
+        target.set_path(&format!("{base}{rest}"));
         target.set_query(uri.query());
         Ok(target)
     }
@@ -436,6 +478,32 @@ impl FrontendApiProxy {
     }
 }
 
+/// Why a request path is not forwarded.
+enum Refused {
+    /// It could leave the upstream's path space (400).
+    Path(&'static str),
+    /// It is not below one of the [`FRONTEND_API_PREFIXES`] (404).
+    NotFrontendApi,
+}
+
+/// Whether `rest` (the path below the proxy path) is one of the [`FRONTEND_API_PREFIXES`]'.
+fn is_frontend_api_path(rest: &str) -> bool {
+    FRONTEND_API_PREFIXES
+        .iter()
+        .any(|prefix| rest.starts_with(prefix))
+}
+
+/// Whether an `Authorization` header carries a Clerk secret key (`sk_test_…`, `sk_live_…`,
+/// with or without a scheme).
+fn carries_secret_key(headers: &HeaderMap) -> bool {
+    headers.get_all(header::AUTHORIZATION).iter().any(|value| {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        value
+            .split_ascii_whitespace()
+            .any(|word| word.starts_with("sk_"))
+    })
+}
+
 async fn proxy_request(State(proxy): State<FrontendApiProxy>, request: Request) -> Response {
     proxy.handle(request).await
 }
@@ -518,6 +586,45 @@ mod tests {
         ] {
             assert_eq!(unsafe_path(path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn only_frontend_api_paths_are_forwarded() {
+        for rest in [
+            "/v1/client",
+            "/v1/environment",
+            "/npm/@clerk/clerk-js@6.40.0/dist/clerk.browser.js",
+            "/oauth/authorize",
+            "/.well-known/openid-configuration",
+        ] {
+            assert!(is_frontend_api_path(rest), "{rest}");
+        }
+        for rest in [
+            "",
+            "/",
+            "/dev",
+            "/api/v1/users",
+            "/v1",
+            "/V1/client",
+            "/v2/x",
+        ] {
+            assert!(!is_frontend_api_path(rest), "{rest}");
+        }
+    }
+
+    #[test]
+    fn a_secret_key_in_authorization_is_recognized() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+            carries_secret_key(&headers)
+        };
+        assert!(with("Bearer sk_test_abc"));
+        assert!(with("sk_live_abc"));
+        assert!(with("bearer   sk_test_abc"));
+        assert!(!with("Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig"));
+        assert!(!with("Bearer pk_test_abc"));
+        assert!(!carries_secret_key(&HeaderMap::new()));
     }
 
     #[test]
