@@ -12,9 +12,13 @@ use std::time::Duration;
 
 use auth_support::*;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use leptos_clerk::server::Clerk;
-use leptos_clerk::server::MAX_CONCURRENT_NONCE_RESOLUTIONS;
+use leptos_clerk::server::{
+    MAX_CONCURRENT_NONCE_RESOLUTIONS, MAX_CONCURRENT_NONCE_RESOLUTIONS_PER_CLIENT,
+    NONCE_RATE_GLOBAL, NONCE_RATE_PER_CLIENT,
+};
 
 /// A nonce the fake Backend API knows, with the directives of a signed-in session.
 fn known_nonce(bapi: &FakeBapi, nonce: &str) {
@@ -28,6 +32,15 @@ fn known_nonce(bapi: &FakeBapi, nonce: &str) {
 /// A page load of `/` with `nonce` in its query (as given: already percent-encoded).
 fn page_with_nonce(nonce: &str) -> Request<Body> {
     page(&format!("/?__clerk_handshake_nonce={nonce}"), None)
+}
+
+/// [`page_with_nonce`] over a connection from `ip` (as `axum::serve` with connect info sees it).
+fn page_from(ip: [u8; 4], nonce: &str) -> Request<Body> {
+    let mut request = page_with_nonce(nonce);
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+    request
 }
 
 #[tokio::test]
@@ -163,4 +176,96 @@ async fn concurrent_resolutions_are_bounded() {
     known_nonce(&bapi, "later");
     let answer = send(&app, page_with_nonce("later")).await;
     assert!(answer.signed_in());
+}
+
+/// Waits until each of `total` requests has either answered (on `finished`) or is held at the
+/// Backend API; how many answered.
+async fn settle(
+    bapi: &FakeBapi,
+    finished: &mut tokio::sync::mpsc::UnboundedReceiver<bool>,
+    total: usize,
+) -> usize {
+    let mut answered = 0;
+    for _ in 0..2000 {
+        while finished.try_recv().is_ok() {
+            answered += 1;
+        }
+        if answered + bapi.payload_in_flight.load(Ordering::SeqCst) == total {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    answered
+}
+
+#[tokio::test]
+async fn a_flood_from_one_client_leaves_another_clients_handshake_working() {
+    let (api, bapi) = start_bapi().await;
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    *bapi.payload_gate.lock().unwrap() = Some(gate.clone());
+    let mut config = production_config(&api);
+    config.http_timeout = Duration::from_secs(30);
+    let app = app(&Clerk::new(config).unwrap());
+    // One client sends page loads with made-up nonces while the Backend API is slow.
+    let attacker = [198, 51, 100, 7];
+    let total = 4 * MAX_CONCURRENT_NONCE_RESOLUTIONS;
+    let (done, mut finished) = tokio::sync::mpsc::unbounded_channel();
+    for i in 0..total {
+        let (app, done) = (app.clone(), done.clone());
+        tokio::spawn(async move {
+            let answer = send(&app, page_from(attacker, &format!("made-up-{i}"))).await;
+            done.send(answer.signed_in()).unwrap();
+        });
+    }
+    let answered = settle(&bapi, &mut finished, total).await;
+    let held = bapi.payload_in_flight.load(Ordering::SeqCst);
+    assert_eq!(
+        held, MAX_CONCURRENT_NONCE_RESOLUTIONS_PER_CLIENT,
+        "one client holds at most its share of the slots ({answered} answered)"
+    );
+    // Another client returning from the Frontend API still gets its nonce resolved.
+    *bapi.payload_gate.lock().unwrap() = None;
+    known_nonce(&bapi, "returning-user");
+    let answer = send(&app, page_from([203, 0, 113, 9], "returning-user")).await;
+    assert!(answer.signed_in(), "the other client's handshake completed");
+    gate.close();
+}
+
+#[tokio::test]
+async fn one_client_is_held_to_its_rate_and_all_clients_to_the_global_rate() {
+    let (api, bapi) = start_bapi().await;
+    let app = app(&Clerk::new(production_config(&api)).unwrap());
+    let started = std::time::Instant::now();
+    for i in 0..200 {
+        let answer = send(&app, page_from([198, 51, 100, 7], &format!("made-up-{i}"))).await;
+        assert_eq!(answer.status, StatusCode::OK);
+    }
+    let hits = bapi.payload_hits();
+    let refilled = (started.elapsed().as_secs_f64() * f64::from(NONCE_RATE_PER_CLIENT.per_minute)
+        / 60.0)
+        .ceil() as usize;
+    assert!(
+        hits <= NONCE_RATE_PER_CLIENT.burst as usize + refilled,
+        "{hits} Backend API calls for one client's 200 nonces"
+    );
+    // Another client is unaffected.
+    known_nonce(&bapi, "returning-user");
+    let answer = send(&app, page_from([203, 0, 113, 9], "returning-user")).await;
+    assert!(answer.signed_in());
+
+    // Many clients, one nonce each: the global budget bounds the total.
+    let started = std::time::Instant::now();
+    let before = bapi.payload_hits();
+    for i in 0..=255u8 {
+        let _ = send(&app, page_from([10, 1, 0, i], &format!("spread-{i}"))).await;
+    }
+    let hits = bapi.payload_hits() - before;
+    let refilled = (started.elapsed().as_secs_f64() * f64::from(NONCE_RATE_GLOBAL.per_minute)
+        / 60.0)
+        .ceil() as usize;
+    assert!(
+        hits <= NONCE_RATE_GLOBAL.burst as usize + refilled,
+        "{hits} Backend API calls for 256 clients"
+    );
+    assert!(hits > 0);
 }

@@ -2,8 +2,8 @@
 //! `tokens/request.ts`) over the request head only — the body is never read.
 //!
 //! Order: `Authorization` header; handshake resolution (a nonce only on a page load, only
-//! when well-formed, and at most [`handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS`] at once:
-//! each costs a Backend API call); multi-domain sync
+//! when well-formed, and only within the per-client and global limits of
+//! [`super::nonce_budget`]: each costs a Backend API call); multi-domain sync
 //! (Core 3: a satellite page load syncs only when its query has
 //! `__clerk_synced=false` — production runs a handshake, development sends the
 //! browser to the primary's absolute `CLERK_SIGN_IN_URL`; a development primary
@@ -20,6 +20,7 @@ use super::clerk::Clerk;
 use super::cookies::{ClerkCookies, CookieJar, DEV_BROWSER};
 use super::handshake::{self, HandshakeRedirect, NONCE_PARAM, TOKEN_PARAM};
 use super::keys::InstanceType;
+use super::nonce_budget::ClientKey;
 use super::reasons::TokenVerificationErrorReason as T;
 use super::reasons::{AuthErrorReason as R, AuthReason, TokenVerificationError};
 use super::request_state::{AuthStatus, RequestState};
@@ -298,7 +299,7 @@ impl Clerk {
     /// `Set-Cookie` directives and verifies the new session token.
     async fn resolve_handshake(&self, context: &Context<'_>) -> Result<RequestState, String> {
         let directives = match (&context.handshake_nonce, &context.handshake_token) {
-            (Some(nonce), _) => self.handshake_payload(nonce).await?,
+            (Some(nonce), _) => self.handshake_payload(context.parts, nonce).await?,
             (None, Some(token)) => {
                 let payload = self
                     .verifier()
@@ -349,17 +350,15 @@ impl Clerk {
     }
 
     /// `GET {api_url}/v1/clients/handshake_payload?nonce=…` → `directives`, through the
-    /// shared Backend API client in one attempt (the page request waits for it), while
-    /// holding one of the [`handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS`] slots; with none
-    /// free the nonce is not resolved (the request goes on without it).
-    async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, String> {
-        let Some(_slot) = self.nonce_slot() else {
-            return Err(format!(
-                "{} handshake nonces are being resolved already; this one is skipped and the \
-                 session cookies decide",
-                handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS
-            ));
-        };
+    /// shared Backend API client in one attempt (the page request waits for it), once the
+    /// [`super::nonce_budget`] limits admit it for the request's client; otherwise the nonce is
+    /// not resolved (the request goes on without it).
+    async fn handshake_payload(&self, parts: &Parts, nonce: &str) -> Result<Vec<String>, String> {
+        let client = ClientKey::from_parts(parts, self.config().trust_forwarded_headers);
+        let _permit = self.admit_nonce(client).map_err(|refused| {
+            tracing::debug!(%refused, "handshake nonce not resolved");
+            format!("{refused}; this nonce is skipped and the session cookies decide")
+        })?;
         self.backend_api()
             .handshake_payload_once(nonce)
             .await

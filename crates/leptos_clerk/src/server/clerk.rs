@@ -4,16 +4,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use jsonwebtoken::DecodingKey;
-use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::auth::Auth;
 use super::backend_api::{BackendApi, BackendApiConfig};
 use super::claims::SessionClaims;
 use super::config::{ClerkConfig, ConfigError};
-use super::handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS;
 use super::jwks::{JwksSettings, KeySource, RemoteJwks};
 use super::keys::PublishableKey;
 use super::layer::ClerkLayer;
+use super::nonce_budget::{ClientKey, NonceBudget, NoncePermit, NonceRefused};
 use super::reasons::TokenVerificationError;
 use super::token_cache::DEFAULT_CAPACITY;
 use super::verify::{Verifier, VerifyOptions};
@@ -29,9 +28,8 @@ struct Inner {
     backend_api: BackendApi,
     /// The browser state of every signed-out request (the other states start from it).
     signed_out_state: Arc<ClerkState>,
-    /// One permit per handshake-nonce resolution in flight (see
-    /// [`MAX_CONCURRENT_NONCE_RESOLUTIONS`]).
-    nonce_slots: Semaphore,
+    /// The limits on handshake-nonce resolution (see `nonce_budget`).
+    nonce_budget: NonceBudget,
 }
 
 /// The Clerk integration of one app: build it once at start-up with
@@ -89,7 +87,7 @@ impl Clerk {
             verifier: Verifier::new(keys, options, DEFAULT_CAPACITY),
             backend_api,
             signed_out_state,
-            nonce_slots: Semaphore::new(MAX_CONCURRENT_NONCE_RESOLUTIONS),
+            nonce_budget: NonceBudget::new(),
             publishable_key,
             config,
         };
@@ -136,10 +134,15 @@ impl Clerk {
         &self.inner.backend_api
     }
 
-    /// A slot for one handshake-nonce resolution, or `None` when
-    /// [`MAX_CONCURRENT_NONCE_RESOLUTIONS`] are in flight (never waits).
-    pub(crate) fn nonce_slot(&self) -> Option<SemaphorePermit<'_>> {
-        self.inner.nonce_slots.try_acquire().ok()
+    /// Admits one handshake-nonce resolution for `client` within the limits of
+    /// `nonce_budget`, or says which limit refused it (never waits).
+    pub(crate) fn admit_nonce(
+        &self,
+        client: Option<ClientKey>,
+    ) -> Result<NoncePermit<'_>, NonceRefused> {
+        self.inner
+            .nonce_budget
+            .admit(client, std::time::Instant::now())
     }
 
     /// Whether session tokens can be verified now: `CLERK_JWT_KEY` is set, or the instance JWKS

@@ -17,13 +17,6 @@ pub const NONCE_PARAM: &str = "__clerk_handshake_nonce";
 pub const TOKEN_PARAM: &str = "__clerk_handshake";
 /// After this many handshakes in a row the request is signed out instead.
 pub const MAX_REDIRECTS: u32 = 3;
-/// Most handshake nonces resolved through the Backend API at once, per [`Clerk`] handle. A
-/// page load arriving while all are busy is treated as if it carried no nonce (the cookie
-/// rules decide: signed out, or a new handshake within the loop guard), so requests can
-/// neither queue up Backend API calls nor spend the instance's rate limit in parallel.
-///
-/// [`Clerk`]: super::Clerk
-pub const MAX_CONCURRENT_NONCE_RESOLUTIONS: usize = 8;
 /// Most Set-Cookie directives accepted from one handshake.
 const MAX_DIRECTIVES: usize = 32;
 

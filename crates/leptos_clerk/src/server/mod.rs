@@ -42,6 +42,7 @@ mod handshake;
 mod jwks;
 mod keys;
 mod layer;
+mod nonce_budget;
 mod proxy;
 mod reasons;
 pub(crate) mod redirect;
@@ -61,9 +62,12 @@ pub use context::{
     get_auth, get_clerk, get_clerk_state, require_auth, require_auth_from_parts, AuthError,
     RequireAuth,
 };
-pub use handshake::MAX_CONCURRENT_NONCE_RESOLUTIONS;
 pub use keys::{InstanceType, PublishableKey};
 pub use layer::{ClerkLayer, ClerkService};
+pub use nonce_budget::{
+    NonceRate, MAX_CONCURRENT_NONCE_RESOLUTIONS, MAX_CONCURRENT_NONCE_RESOLUTIONS_PER_CLIENT,
+    NONCE_RATE_GLOBAL, NONCE_RATE_PER_CLIENT,
+};
 pub use proxy::{FrontendApiProxy, ProxyOptions, FRONTEND_API_PREFIXES};
 pub use reasons::{
     AuthErrorReason, AuthReason, TokenVerificationError, TokenVerificationErrorReason,
