@@ -188,6 +188,7 @@ async fn only_session_tokens_open_the_protected_page_server_function_and_json_ro
         for bearer in [false, true] {
             let what = format!("{name}, bearer={bearer}");
             let call = Request::post(<ProtectedUserId as ServerFn>::PATH)
+                .header(header::ORIGIN, "http://127.0.0.1:3000")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "application/json");
             let answer = router
@@ -236,6 +237,78 @@ async fn only_session_tokens_open_the_protected_page_server_function_and_json_ro
                     "page: {what}"
                 );
             }
+        }
+    }
+}
+
+/// A server function call authenticated by the session cookie runs only when it comes from the
+/// app's own origin (CSRF: `SameSite=Lax` lets a sibling subdomain or another `localhost` port
+/// post with the cookie); with `Authorization: Bearer` the origin does not matter.
+#[tokio::test]
+async fn cookie_authenticated_server_function_calls_must_come_from_the_apps_origin() {
+    let router = build_router_with(
+        leptos_options("127.0.0.1:3000".parse().unwrap()),
+        setup(pem_config()),
+        Draining::default(),
+    );
+    let token = signed(
+        serde_json::json!({"alg": "RS256", "typ": "JWT"}),
+        claims(serde_json::json!({})),
+    );
+    // (request headers, bearer?, runs as the user?)
+    let cases: [(&[(&str, &str)], bool, bool); 10] = [
+        (&[("origin", "http://127.0.0.1:3000")], false, true),
+        (&[("sec-fetch-site", "same-origin")], false, true),
+        (&[("origin", "http://127.0.0.1:3001")], false, false),
+        (&[("origin", "http://localhost:3000")], false, false),
+        (
+            &[
+                ("origin", "http://evil.127.0.0.1.nip.example"),
+                ("sec-fetch-site", "same-site"),
+            ],
+            false,
+            false,
+        ),
+        (&[("origin", "null")], false, false),
+        (&[("sec-fetch-site", "cross-site")], false, false),
+        (&[], false, false),
+        (&[("origin", "http://127.0.0.1:3001")], true, true),
+        (&[], true, true),
+    ];
+    for (headers, bearer, runs) in cases {
+        let mut call = Request::post(<ProtectedUserId as ServerFn>::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        for (name, value) in headers {
+            call = call.header(*name, *value);
+        }
+        let answer = router
+            .clone()
+            .oneshot(carrying(call, &token, bearer))
+            .await
+            .unwrap();
+        let status = answer.status();
+        let reason = answer
+            .headers()
+            .get("x-clerk-auth-reason")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = axum::body::to_bytes(answer.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let what = format!("{headers:?} bearer={bearer}: {reason:?}");
+        if runs {
+            assert_eq!(status, StatusCode::OK, "{what}");
+            assert!(
+                String::from_utf8_lossy(&body).contains("user_1"),
+                "{what}: ran as the user"
+            );
+        } else {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+            assert_eq!(
+                AppError::de(body),
+                AppError::SignedOut { sign_in_url: None },
+                "{what}"
+            );
         }
     }
 }

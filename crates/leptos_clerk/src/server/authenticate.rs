@@ -9,7 +9,8 @@
 //! browser to the primary's absolute `CLERK_SIGN_IN_URL`; a development primary
 //! answers `__clerk_redirect_url` with a 307 back carrying its dev-browser token
 //! and `__clerk_synced=true`, but only to an origin in `CLERK_AUTHORIZED_PARTIES`,
-//! see [`super::satellite`]); dev-browser checks; the session cookies.
+//! see [`super::satellite`]); dev-browser checks; the session cookies — which authenticate a
+//! write only from the app's own origin ([`super::same_origin`]).
 
 use http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use http::request::Parts;
@@ -24,6 +25,7 @@ use super::nonce_budget::ClientKey;
 use super::reasons::TokenVerificationErrorReason as T;
 use super::reasons::{AuthErrorReason as R, AuthReason, TokenVerificationError};
 use super::request_state::{AuthStatus, RequestState};
+use super::same_origin::cookies_may_authenticate;
 use super::satellite::{self, REDIRECT_URL_PARAM, SYNCED_PARAM};
 use super::verify::unix_now;
 
@@ -89,6 +91,23 @@ impl Clerk {
                 Ok(claims) => RequestState::signed_in(claims, token, HeaderMap::new()),
                 Err(error) => self.token_error(&self.context(parts), error, "header"),
             };
+        }
+        let config = self.config();
+        if !cookies_may_authenticate(
+            parts,
+            config.trust_forwarded_headers,
+            &config.authorized_parties,
+        ) {
+            return RequestState::signed_out(
+                AuthReason::Auth(R::CrossOriginCookieRequest),
+                Some(
+                    "a write with cookie authentication from another origin (or without Origin \
+                     and Sec-Fetch-Site): call it from the app's own pages, or send the session \
+                     token as Authorization: Bearer"
+                        .into(),
+                ),
+                HeaderMap::new(),
+            );
         }
         let context = self.context(parts);
         if context.handshake_nonce.is_some() || context.handshake_token.is_some() {

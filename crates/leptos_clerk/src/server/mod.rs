@@ -47,6 +47,7 @@ mod proxy;
 mod reasons;
 pub(crate) mod redirect;
 mod request_state;
+mod same_origin;
 mod satellite;
 mod token_cache;
 mod token_kind;

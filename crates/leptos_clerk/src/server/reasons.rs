@@ -93,6 +93,10 @@ reason_enum! {
         SessionTokenWithoutClientUat => "session-token-but-no-client-uat",
         /// Something unexpected went wrong.
         UnexpectedError => "unexpected-error",
+        /// A write (`POST`, …) carrying session cookies came from another origin, or said
+        /// nothing of its origin: the cookies do not authenticate it (CSRF). Not one of Clerk's
+        /// reasons: this crate's own.
+        CrossOriginCookieRequest => "cross-origin-cookie-request",
     }
 }
 
