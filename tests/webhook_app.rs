@@ -1,6 +1,6 @@
 //! `POST /api/webhooks/clerk` through the whole app router (Clerk layer, local dev instance)
-//! on 127.0.0.1:0: a signed event is accepted; a body above the webhook body limit is a 413
-//! before any signature work.
+//! on 127.0.0.1:0: a signed event is accepted, its replay ignored (200, handler not run); a body
+//! above the webhook body limit is a 413 before any signature work.
 // The app's dev instance: debug builds only (build.rs).
 #![cfg(dev_instance)]
 
@@ -26,6 +26,11 @@ async fn post(url: &str, body: String) -> (StatusCode, String) {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
+    post_at(url, body, timestamp).await
+}
+
+/// Posts `body` as delivery `msg_app` signed at `timestamp`.
+async fn post_at(url: &str, body: String, timestamp: i64) -> (StatusCode, String) {
     let signature = Webhook::new(SECRET)
         .unwrap()
         .sign("msg_app", timestamp, body.as_bytes());
@@ -46,9 +51,21 @@ async fn the_webhook_route_accepts_signed_events_and_refuses_oversized_bodies_wi
     let dir = tempfile::tempdir().unwrap();
     let url = start_with_webhooks(dir.path()).await;
 
-    let (status, text) = post(&url, BODY.to_owned()).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (status, text) = post_at(&url, BODY.to_owned(), now).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    assert!(text.contains("msg_app"), "{text}");
+    assert!(text.contains(r#"{"received":"msg_app"}"#), "{text}");
+    // The same request again (a captured delivery replayed): 200 for Svix, handler not run.
+    let (status, text) = post_at(&url, BODY.to_owned(), now).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("received already; ignored"), "{text}");
+    // Svix's retry, signed at its own time, is processed.
+    let (status, text) = post_at(&url, BODY.to_owned(), now - 1).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains(r#"{"received":"msg_app"}"#), "{text}");
 
     // Signed correctly: only the size can refuse it (axum's default limit is 2 MB).
     let (status, text) = post(&url, " ".repeat(MAX_BODY_BYTES + 1)).await;

@@ -3,7 +3,8 @@
 
 use axum::http::{HeaderMap, HeaderValue};
 use leptos_clerk::server::webhooks::{
-    Webhook, WebhookError, WebhookEvent, MAX_BODY_BYTES, MAX_SIGNATURES, MAX_SIGNATURE_HEADER_BYTES,
+    Webhook, WebhookError, WebhookEvent, MAX_BODY_BYTES, MAX_REMEMBERED_DELIVERIES, MAX_SIGNATURES,
+    MAX_SIGNATURE_HEADER_BYTES,
 };
 use serde_json::json;
 
@@ -304,13 +305,14 @@ fn the_valid_signature_among_the_allowed_entries_still_verifies() {
     let genuine = webhook.sign("msg_r", NOW, &body);
     // Key rotation: the valid signature first, last, or in the middle of the cap.
     for position in [0, MAX_SIGNATURES / 2, MAX_SIGNATURES - 1] {
+        let id = format!("msg_r{position}");
         let mut entries = bogus_signatures(MAX_SIGNATURES - 1);
-        entries.insert(position, genuine.clone());
+        entries.insert(position, webhook.sign(&id, NOW, &body));
         // Other schemes (Standard Webhooks' asymmetric v1a) and junk are skipped.
         entries[if position == 0 { 1 } else { 0 }] = "v1a,c29tZXRoaW5n".into();
-        let headers = headers("svix", "msg_r", NOW, &entries.join(" "));
+        let headers = headers("svix", &id, NOW, &entries.join(" "));
         let verified = webhook.verify_at(&headers, &body, NOW);
-        assert_eq!(verified.expect("valid").message_id, "msg_r", "{position}");
+        assert_eq!(verified.expect("valid").message_id, id, "{position}");
     }
     // A truncated or re-padded copy of the genuine tag never matches.
     let truncated = &genuine[..genuine.len() - 4];
@@ -330,4 +332,70 @@ fn a_body_above_the_limit_is_refused_by_verify() {
             limit: MAX_BODY_BYTES
         }
     );
+}
+
+#[test]
+fn a_replayed_delivery_is_ignored_with_a_200_and_a_retry_is_processed() {
+    let webhook = Webhook::new(SECRET).unwrap();
+    let body = user_created_body();
+    let delivery = |id: &str, at: i64| headers("svix", id, at, &webhook.sign(id, at, &body));
+    let first = webhook
+        .verify_at(&delivery("msg_1", NOW), &body, NOW)
+        .unwrap();
+    // The same request again, now or later within the tolerance, from any clone of the verifier.
+    for (verifier, now) in [(&webhook, NOW), (&webhook.clone(), NOW + 299)] {
+        let replay = verifier.verify_at(&delivery("msg_1", NOW), &body, now);
+        assert_eq!(
+            replay.unwrap_err(),
+            WebhookError::Replayed {
+                message_id: "msg_1".into(),
+                timestamp: NOW
+            }
+        );
+    }
+    let status = axum::response::IntoResponse::into_response(WebhookError::Replayed {
+        message_id: "msg_1".into(),
+        timestamp: NOW,
+    })
+    .status();
+    assert_eq!(status, 200, "Svix counts it as delivered and stops");
+    // Svix's retry of the same message is signed at its own time: processed.
+    let retry = webhook.verify_at(&delivery("msg_1", NOW + 5), &body, NOW + 5);
+    assert_eq!(retry.unwrap().message_id, "msg_1");
+    // After the window the timestamp check refuses the replay.
+    let late = webhook.verify_at(&delivery("msg_1", NOW), &body, NOW + 301);
+    assert!(matches!(
+        late.unwrap_err(),
+        WebhookError::TimestampOutOfTolerance { .. }
+    ));
+    // A handler that failed forgets the delivery: the identical retry verifies again.
+    webhook.forget(&first);
+    assert!(webhook
+        .verify_at(&delivery("msg_1", NOW), &body, NOW)
+        .is_ok());
+    // Refusals are not remembered: a bad signature first does not block the genuine one.
+    let bad = headers("svix", "msg_2", NOW, "v1,AAAA");
+    assert!(webhook.verify_at(&bad, &body, NOW).is_err());
+    assert!(webhook
+        .verify_at(&delivery("msg_2", NOW), &body, NOW)
+        .is_ok());
+}
+
+#[test]
+fn remembered_deliveries_are_bounded() {
+    let webhook = Webhook::new(SECRET).unwrap();
+    let body = user_created_body();
+    let delivery = |id: &str| headers("svix", id, NOW, &webhook.sign(id, NOW, &body));
+    for i in 0..=MAX_REMEMBERED_DELIVERIES {
+        webhook
+            .verify_at(&delivery(&format!("msg_{i}")), &body, NOW)
+            .unwrap();
+    }
+    // The oldest was forgotten to make room; the newest is still remembered.
+    assert!(webhook.verify_at(&delivery("msg_0"), &body, NOW).is_ok());
+    let newest = format!("msg_{MAX_REMEMBERED_DELIVERIES}");
+    assert!(matches!(
+        webhook.verify_at(&delivery(&newest), &body, NOW),
+        Err(WebhookError::Replayed { .. })
+    ));
 }

@@ -22,7 +22,9 @@
 //! # }
 //! ```
 
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -57,6 +59,10 @@ pub const MAX_SIGNATURE_HEADER_BYTES: usize = 2048;
 /// [`VerifiedWebhook`] extractor stops reading above it (413); a route that takes the body
 /// as `Bytes` sets it with `DefaultBodyLimit::max(MAX_BODY_BYTES)`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Most deliveries remembered against replay (see [`WebhookError::Replayed`]): far more than
+/// Clerk sends one endpoint in [`TIMESTAMP_TOLERANCE_SECS`]; above it the oldest are forgotten.
+pub const MAX_REMEMBERED_DELIVERIES: usize = 10_000;
 
 /// Header names, Svix first, Standard Webhooks second.
 const ID_HEADERS: [&str; 2] = ["svix-id", "webhook-id"];
@@ -132,6 +138,17 @@ pub enum WebhookError {
     /// The body could not be read.
     #[error("the webhook body could not be read: {0}")]
     UnreadableBody(String),
+    /// This exact delivery (same `svix-id` and `svix-timestamp`, so the same signature) was
+    /// verified already: a replay of a captured request. Answered **200** — Svix counts every
+    /// 2xx as delivered — without running the handler again. Svix signs each retry with that
+    /// attempt's timestamp, so a retry is a new delivery and is not refused.
+    #[error("webhook delivery {message_id} at {timestamp} was received already; ignored")]
+    Replayed {
+        /// The `svix-id`.
+        message_id: String,
+        /// The `svix-timestamp`.
+        timestamp: i64,
+    },
 }
 
 impl IntoResponse for WebhookError {
@@ -141,6 +158,7 @@ impl IntoResponse for WebhookError {
         tracing::warn!(error = %self, "rejected Clerk webhook");
         let status = match self {
             Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Replayed { .. } => StatusCode::OK,
             _ => StatusCode::BAD_REQUEST,
         };
         (status, self.to_string()).into_response()
@@ -230,10 +248,48 @@ pub struct VerifiedWebhook {
     pub event: WebhookEvent,
 }
 
-/// A webhook endpoint's signing key. `Debug` never shows it.
+/// A webhook endpoint's signing key, and the deliveries it verified lately (shared by its
+/// clones: build one per endpoint). `Debug` never shows the key.
 #[derive(Clone)]
 pub struct Webhook {
     key: hmac::Key,
+    delivered: Arc<Mutex<Delivered>>,
+}
+
+/// The `(svix-id, svix-timestamp)` pairs verified within the timestamp tolerance, oldest first.
+#[derive(Default)]
+struct Delivered {
+    seen: HashSet<(Box<str>, i64)>,
+    order: VecDeque<(Box<str>, i64)>,
+}
+
+impl Delivered {
+    /// Records a delivery at `now`; `false` when it was recorded already. Entries whose
+    /// timestamp can no longer verify are dropped first, then the oldest above the limit.
+    fn record(&mut self, message_id: &str, timestamp: i64, now: i64) -> bool {
+        let tolerance = TIMESTAMP_TOLERANCE_SECS as i64;
+        while let Some((id, at)) = self.order.front() {
+            let expired = at.saturating_add(tolerance) < now;
+            if !expired && self.order.len() < MAX_REMEMBERED_DELIVERIES {
+                break;
+            }
+            self.seen.remove(&(id.clone(), *at));
+            self.order.pop_front();
+        }
+        let key: (Box<str>, i64) = (message_id.into(), timestamp);
+        if !self.seen.insert(key.clone()) {
+            return false;
+        }
+        self.order.push_back(key);
+        true
+    }
+
+    fn forget(&mut self, message_id: &str, timestamp: i64) {
+        let key: (Box<str>, i64) = (message_id.into(), timestamp);
+        if self.seen.remove(&key) {
+            self.order.retain(|entry| *entry != key);
+        }
+    }
 }
 
 impl fmt::Debug for Webhook {
@@ -264,6 +320,7 @@ impl Webhook {
         }
         Ok(Self {
             key: hmac::Key::new(hmac::HMAC_SHA256, &key),
+            delivered: Arc::default(),
         })
     }
 
@@ -312,6 +369,12 @@ impl Webhook {
     }
 
     /// Verifies as if the current time were `now` (Unix seconds).
+    ///
+    /// A delivery verifies once: the same `svix-id` with the same `svix-timestamp` again is
+    /// [`WebhookError::Replayed`] (a 200) while that timestamp is within the tolerance
+    /// (at most [`MAX_REMEMBERED_DELIVERIES`] remembered). A handler that fails (answers
+    /// non-2xx, so Svix retries) may call [`Webhook::forget`] so an identical retry is
+    /// processed again.
     ///
     /// The cost is bounded whatever the request: a body above [`MAX_BODY_BYTES`], a
     /// signature header above [`MAX_SIGNATURE_HEADER_BYTES`] or with more than
@@ -369,11 +432,32 @@ impl Webhook {
         if matches == 0 {
             return Err(WebhookError::NoMatchingSignature);
         }
+        let event = WebhookEvent::from_json(raw_body)?;
+        let first = self
+            .delivered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .record(id, timestamp, now);
+        if !first {
+            return Err(WebhookError::Replayed {
+                message_id: id.to_owned(),
+                timestamp,
+            });
+        }
         Ok(VerifiedWebhook {
             message_id: id.to_owned(),
             timestamp,
-            event: WebhookEvent::from_json(raw_body)?,
+            event,
         })
+    }
+
+    /// Forgets a verified delivery, so the same one verifies again: for a handler that could
+    /// not process it and answers non-2xx (Svix then retries).
+    pub fn forget(&self, message: &VerifiedWebhook) {
+        self.delivered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .forget(&message.message_id, message.timestamp);
     }
 }
 
