@@ -256,7 +256,8 @@ async fn cookie_authenticated_server_function_calls_must_come_from_the_apps_orig
         claims(serde_json::json!({})),
     );
     // (request headers, bearer?, runs as the user?)
-    let cases: [(&[(&str, &str)], bool, bool); 10] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], bool, bool);
+    let cases: [Case; 10] = [
         (&[("origin", "http://127.0.0.1:3000")], false, true),
         (&[("sec-fetch-site", "same-origin")], false, true),
         (&[("origin", "http://127.0.0.1:3001")], false, false),
