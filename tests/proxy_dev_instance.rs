@@ -81,6 +81,15 @@ async fn start_stack() -> Stack {
     }
 }
 
+/// `GET /__clerk/v1/environment` on the app, ClerkJS's first call.
+async fn environment_through_proxy(http: &reqwest::Client, origin: &str) -> reqwest::Response {
+    http.get(format!("{origin}/__clerk/v1/environment"))
+        .header("origin", origin)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
     let Stack {
@@ -114,12 +123,7 @@ async fn sign_in_through_the_proxy_against_an_external_dev_instance() {
         .to_owned();
 
     // ClerkJS's first calls, through the proxy; the instance's client cookie comes back.
-    let environment = http
-        .get(format!("{origin}/__clerk/v1/environment"))
-        .header("origin", &origin)
-        .send()
-        .await
-        .unwrap();
+    let environment = environment_through_proxy(&http, &origin).await;
     assert_eq!(environment.status(), 200);
     let signed_in = http
         .post(format!("{origin}/__clerk/v1/client/sign_ins"))
@@ -187,12 +191,7 @@ async fn the_dev_page_and_backend_api_are_not_reachable_through_the_proxy() {
         answers.push(format!("{headers}\n{body}"));
     }
     // The Frontend API itself still answers through the proxy.
-    let environment = http
-        .get(format!("{origin}/__clerk/v1/environment"))
-        .header("origin", &origin)
-        .send()
-        .await
-        .unwrap();
+    let environment = environment_through_proxy(&http, &origin).await;
     assert_eq!(environment.status(), 200);
     answers.push(environment.text().await.unwrap());
     for answer in &answers {

@@ -43,6 +43,17 @@ fn page_from(ip: [u8; 4], nonce: &str) -> Request<Body> {
     request
 }
 
+/// The layer over a Backend API that holds every handshake-payload call until the returned
+/// gate gets permits (or is closed).
+async fn app_with_held_backend_api() -> (axum::Router, Arc<FakeBapi>, Arc<tokio::sync::Semaphore>) {
+    let (api, bapi) = start_bapi().await;
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    *bapi.payload_gate.lock().unwrap() = Some(gate.clone());
+    let mut config = production_config(&api);
+    config.http_timeout = Duration::from_secs(30);
+    (app(&Clerk::new(config).unwrap()), bapi, gate)
+}
+
 #[tokio::test]
 async fn only_page_loads_resolve_a_nonce() {
     let (api, bapi) = start_bapi().await;
@@ -126,12 +137,7 @@ async fn malformed_nonces_never_reach_the_backend_api() {
 
 #[tokio::test]
 async fn concurrent_resolutions_are_bounded() {
-    let (api, bapi) = start_bapi().await;
-    let gate = Arc::new(tokio::sync::Semaphore::new(0));
-    *bapi.payload_gate.lock().unwrap() = Some(gate.clone());
-    let mut config = production_config(&api);
-    config.http_timeout = Duration::from_secs(30);
-    let app = app(&Clerk::new(config).unwrap());
+    let (app, bapi, gate) = app_with_held_backend_api().await;
     let total = 4 * MAX_CONCURRENT_NONCE_RESOLUTIONS;
     for i in 0..total {
         known_nonce(&bapi, &format!("nonce-{i}"));
@@ -200,12 +206,7 @@ async fn settle(
 
 #[tokio::test]
 async fn a_flood_from_one_client_leaves_another_clients_handshake_working() {
-    let (api, bapi) = start_bapi().await;
-    let gate = Arc::new(tokio::sync::Semaphore::new(0));
-    *bapi.payload_gate.lock().unwrap() = Some(gate.clone());
-    let mut config = production_config(&api);
-    config.http_timeout = Duration::from_secs(30);
-    let app = app(&Clerk::new(config).unwrap());
+    let (app, bapi, gate) = app_with_held_backend_api().await;
     // One client sends page loads with made-up nonces while the Backend API is slow.
     let attacker = [198, 51, 100, 7];
     let total = 4 * MAX_CONCURRENT_NONCE_RESOLUTIONS;
