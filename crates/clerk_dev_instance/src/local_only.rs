@@ -178,15 +178,7 @@ pub(crate) async fn check_host(
          answers requests for the app's own addresses; open the app at {}.\n",
         allowed.primary_origin
     );
-    (
-        StatusCode::FORBIDDEN,
-        [
-            (CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (CACHE_CONTROL, "no-store"),
-        ],
-        message,
-    )
-        .into_response()
+    forbidden(message)
 }
 
 /// Headers a proxy adds: a request carrying one did not come straight from the developer's
@@ -224,6 +216,11 @@ pub(crate) async fn direct_only(request: Request, next: Next) -> Response {
          Clerk dev instance serves its dev page and Backend API only to direct requests: open \
          the instance's own address, not the app's Frontend API proxy.\n"
     );
+    forbidden(message)
+}
+
+/// 403 with `message` as plain text, never cached.
+fn forbidden(message: String) -> Response {
     (
         StatusCode::FORBIDDEN,
         [

@@ -268,13 +268,14 @@ impl Delivered {
     /// timestamp can no longer verify are dropped first, then the oldest above the limit.
     fn record(&mut self, message_id: &str, timestamp: i64, now: i64) -> bool {
         let tolerance = TIMESTAMP_TOLERANCE_SECS as i64;
-        while let Some((id, at)) = self.order.front() {
+        while let Some((_, at)) = self.order.front() {
             let expired = at.saturating_add(tolerance) < now;
             if !expired && self.order.len() < MAX_REMEMBERED_DELIVERIES {
                 break;
             }
-            self.seen.remove(&(id.clone(), *at));
-            self.order.pop_front();
+            if let Some(oldest) = self.order.pop_front() {
+                self.seen.remove(&oldest);
+            }
         }
         let key: (Box<str>, i64) = (message_id.into(), timestamp);
         if !self.seen.insert(key.clone()) {
