@@ -4,8 +4,9 @@
 use crate::routes::{HomePage, NotFound, ProfilePage, SignInPage, SignUpPage};
 use leptos::prelude::*;
 // `Show` named: it wins over `leptos::prelude::Show`.
+use crate::assets::{HydrationScripts, Stylesheet};
 use leptos_clerk::{ClerkProvider, ClerkScripts, Show, SignInButton, SignUpButton, UserButton};
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -24,9 +25,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The request's auth state as JSON, then @clerk/ui and ClerkJS (deferred).
                 <ClerkScripts/>
                 <AutoReload options=options.clone()/>
-                // The stylesheet under its content-hashed name (hash-files); id="leptos" lets
-                // cargo-leptos hot-reload it.
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                // The stylesheet and the WASM under their content-hashed names (hash-files),
+                // read once (see assets.rs); id="leptos" lets cargo-leptos hot-reload the CSS.
+                <Stylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -4,6 +4,7 @@
 //! The Clerk integration lives in the `leptos_clerk` crate (`crates/leptos_clerk`).
 
 pub mod app;
+pub mod assets;
 pub mod error;
 pub mod routes;
 

@@ -20,6 +20,8 @@ use axum::response::Response;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::IntoView;
+
+use crate::assets::{hash_file_path, AssetNames};
 use thiserror::Error;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
@@ -99,6 +101,8 @@ pub fn resolve_hashed_files(options: &mut LeptosOptions) -> Result<(), HashFileE
         }
     }
     options.hash_file = path.to_string_lossy().as_ref().into();
+    // Pages name these files from memory from now on (`crate::assets`).
+    AssetNames::of(options);
     Ok(())
 }
 
@@ -143,21 +147,9 @@ fn read_hash_file(path: &Path) -> Result<Option<String>, HashFileError> {
     }
 }
 
-/// Where Leptos reads the hash file: `options.hash_file` relative to the binary's folder (or as
-/// given, when absolute).
-fn hash_file_path(options: &LeptosOptions) -> PathBuf {
-    let exe_dir = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(Path::to_path_buf))
-        .unwrap_or_default();
-    exe_dir.join(options.hash_file.as_ref())
-}
-
 /// The `(extension, hash)` pairs of the JS/WASM/CSS the hash file `text` names.
 fn hashes(text: &str) -> impl Iterator<Item = (&str, &str)> {
-    text.lines()
-        .filter_map(|line| line.split_once(':'))
-        .map(|(ext, hash)| (ext.trim(), hash.trim()))
+    crate::assets::hashes(text)
         .filter(|(ext, hash)| matches!(*ext, "js" | "wasm" | "css") && !hash.is_empty())
 }
 
