@@ -24,7 +24,13 @@
 #   BENCH_THREADS (default 2), BENCH_ORDER (default "b a c e d"), BENCH_ROUNDS (default 4; every
 #   other round runs the order reversed; the summary averages the rounds and also gives the
 #   median of the per-round overheads, each run against its baseline of the same round).
+#
+# `scripts/bench.sh --compare [REV ...]` runs scripts/bench-compare.sh instead: the signed-in page
+#   of two or more release builds (a baseline commit, 08e580a by default, and this working tree)
+#   built one after the other in the shared target dir and loaded alternately, side by side, with
+#   a "regression" verdict (issue 39).
 set -euo pipefail
+[ "${1:-}" != --compare ] || { shift; exec "$(dirname "${BASH_SOURCE[0]}")/bench-compare.sh" "$@"; }
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
