@@ -1,6 +1,13 @@
 //! The server binary: `cargo leptos watch` builds and runs it with the `ssr` feature.
 //! SIGTERM / Ctrl-C drain it (see `server::serve`) and it exits 0.
 
+/// mimalloc instead of glibc's allocator: server-side rendering is mostly small, short-lived
+/// allocations, and glibc's malloc/free took ~15 % of the server's CPU time under load (issue 39,
+/// `BENCH_PROFILE=1 scripts/bench.sh --compare`).
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
