@@ -173,14 +173,6 @@ start() {
   echo $!
 }
 
-# wrk latency as milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-    printf "%.3f", n }'
-}
-
 say "builds"
 DIRS=()
 declare -A BUILT
@@ -236,11 +228,7 @@ run() {
   timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
     "${HEADERS[@]}" -H "${COOKIES[i]}" "http://127.0.0.1:${PORTS[i]}$BENCH_PATH" >"$out"
   local rps p50 p99 bad
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
-  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
-  bad=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
-    for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' "$out")
+  read -r rps p50 p99 bad < <(wrk_summary "$out")
   printf '    round %s  %-34s %10s req/s  p50 %7s ms  p99 %7s ms  errors %s\n' \
     "$round" "${LABELS[i]}" "$rps" "$p50" "$p99" "$bad"
   echo "$i $round $rps $p50 $p99 $bad" >>"$WORK/runs"
@@ -325,17 +313,13 @@ mkdir -p "$(dirname "$REPORT")"
     for i in "${!REVS[@]}"; do
       echo "Top frames by self time, ${LABELS[i]} (perf, cpu-clock, 8 s under load):"
       echo
-      echo '```'
-      cat "$WORK/top-$i.txt"
-      echo '```'
+      fenced "$WORK/top-$i.txt"
       echo
     done
   fi
   echo "Raw runs (build round req/s p50_ms p99_ms errors; build = row number from 0):"
   echo
-  echo '```'
-  cat "$WORK/runs"
-  echo '```'
+  fenced "$WORK/runs"
 } >"$REPORT"
 say "report: $REPORT"
 cat "$REPORT"

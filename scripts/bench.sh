@@ -143,14 +143,6 @@ for s in b c d; do
     || die "$(label_of "$s"): the page differs from its baseline ($(label_of "$(baseline_of "$s")"))"
 done
 
-# wrk latency as milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-    printf "%.3f", n }'
-}
-
 # run SCENARIO ROUND: one wrk run, appended to $WORK/runs as "scenario round rps p50 p99 errors".
 run() {
   local s="$1" round="$2" out="$WORK/wrk-$1-$2.txt"
@@ -159,11 +151,7 @@ run() {
   timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
     "${HEADER_ARGS[@]}" "$(url_of "$s")" >"$out"
   local rps p50 p99 bad
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
-  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
-  bad=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
-    for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' "$out")
+  read -r rps p50 p99 bad < <(wrk_summary "$out")
   echo "    $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $bad"
   echo "$s $round $rps $p50 $p99 $bad" >>"$WORK/runs"
 }
@@ -330,9 +318,7 @@ overhead() { judged "$(awk -v a="$1" -v x="$2" 'BEGIN { print (a - x) / a * 100 
   echo
   echo "## Raw runs (scenario round req/s p50_ms p99_ms errors)"
   echo
-  echo '```'
-  cat "$WORK/runs"
-  echo '```'
+  fenced "$WORK/runs"
 } >"$REPORT"
 
 say "report: $REPORT"

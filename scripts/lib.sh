@@ -29,6 +29,25 @@ say() { printf '\n==> %s\n' "$*"; }
 # as_root COMMAND...: runs a command as root (directly, or through sudo).
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+# wrk_summary WRK_OUTPUT: "req/s p50_ms p99_ms errors" of one `wrk --latency` run (the benches).
+wrk_summary() {
+  local rps p50 p99 bad
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$1")
+  p50=$(wrk_ms "$(awk '$1 == "50%" {print $2}' "$1")")
+  p99=$(wrk_ms "$(awk '$1 == "99%" {print $2}' "$1")")
+  bad=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
+    for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' "$1")
+  echo "$rps $p50 $p99 $bad"
+}
+# wrk_ms LATENCY: a wrk latency (`512.00us`, `3.2ms`, `1.1s`) in milliseconds.
+wrk_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.3f", n }'
+}
+# fenced FILE...: the files' text as a Markdown code block (the bench reports).
+fenced() { echo '```'; cat "$@"; echo '```'; }
 
 # phase NAME COMMAND...: runs a command and prints how long it took.
 PHASE_REPORT=()

@@ -1,7 +1,7 @@
 //! `assets::{Stylesheet, HydrationScripts}` render what Leptos' `<HashedStylesheet/>` and
 //! `<HydrationScripts/>` render, byte for byte, but read the hash file once (issue 39).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -47,12 +47,18 @@ fn write_hashes(path: &Path, js: &str, wasm: &str, css: &str) {
     std::fs::write(path, format!("js: {js}\nwasm: {wasm}\ncss: {css}\n")).unwrap();
 }
 
-#[test]
-fn with_hash_files_the_markup_is_leptos_own_and_names_the_hashed_files() {
+/// Hashing on, with a hash file naming `J1`, `W1`, `C1` (the folder lives as long as the guard).
+fn hashed() -> (tempfile::TempDir, PathBuf, LeptosOptions) {
     let dir = tempfile::tempdir().unwrap();
     let hash_file = dir.path().join("hash.txt");
     write_hashes(&hash_file, "J1", "W1", "C1");
     let options = options(true, &hash_file);
+    (dir, hash_file, options)
+}
+
+#[test]
+fn with_hash_files_the_markup_is_leptos_own_and_names_the_hashed_files() {
+    let (_dir, _, options) = hashed();
 
     let ours = our_markup(&options);
     assert_eq!(ours, leptos_markup(&options));
@@ -89,10 +95,7 @@ fn a_missing_hash_file_names_the_unhashed_files() {
 
 #[test]
 fn the_hash_file_is_read_once_not_on_every_render() {
-    let dir = tempfile::tempdir().unwrap();
-    let hash_file = dir.path().join("hash.txt");
-    write_hashes(&hash_file, "J1", "W1", "C1");
-    let options = options(true, &hash_file);
+    let (_dir, hash_file, options) = hashed();
     let first = our_markup(&options);
 
     // What a render would see if it read the file again: Leptos' components do.
