@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
+// The app's library crate (renamed with the project).{%- if false %}
 use leptos_clerk_starter::assets::{AssetNames, HydrationScripts, Stylesheet};
+// {% endif %}{{nl}}use {{crate_name}}::assets::{AssetNames, HydrationScripts, Stylesheet};
 
 /// Options naming `hash_file` by absolute path, as `resolve_hashed_files` leaves them.
 fn options(hash_files: bool, hash_file: &Path) -> LeptosOptions {
