@@ -33,25 +33,35 @@ pub struct AssetNames {
     pub css: String,
 }
 
-/// What the names depend on: two options with the same key name the same files.
-type Key = (bool, String, String);
+/// Names read for one set of options: those the names depend on, kept to tell them apart.
+struct Read {
+    hash_files: bool,
+    hash_file: Arc<str>,
+    output_name: Arc<str>,
+    names: Arc<AssetNames>,
+}
 
-/// The names read so far, one entry per distinct key (one in a server).
-static READ: RwLock<Vec<(Key, Arc<AssetNames>)>> = RwLock::new(Vec::new());
+impl Read {
+    /// Whether these names are the ones of `options` (compared without allocating: every render
+    /// asks).
+    fn is_for(&self, options: &LeptosOptions) -> bool {
+        self.hash_files == options.hash_files
+            && self.hash_file == options.hash_file
+            && self.output_name == options.output_name
+    }
+}
+
+/// The names read so far, one entry per distinct set of options (one in a server).
+static READ: RwLock<Vec<Read>> = RwLock::new(Vec::new());
 
 impl AssetNames {
     /// The names for `options`: the hash file is read the first time, later calls answer from
     /// memory.
     pub fn of(options: &LeptosOptions) -> Arc<AssetNames> {
-        let key = (
-            options.hash_files,
-            options.hash_file.to_string(),
-            options.output_name.to_string(),
-        );
-        let known = |read: &[(Key, Arc<AssetNames>)]| {
+        let known = |read: &[Read]| {
             read.iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, names)| names.clone())
+                .find(|entry| entry.is_for(options))
+                .map(|entry| entry.names.clone())
         };
         if let Some(names) = known(&READ.read().unwrap_or_else(|e| e.into_inner())) {
             return names;
@@ -61,7 +71,12 @@ impl AssetNames {
             return names;
         }
         let names = Arc::new(Self::read(options));
-        read.push((key, names.clone()));
+        read.push(Read {
+            hash_files: options.hash_files,
+            hash_file: options.hash_file.clone(),
+            output_name: options.output_name.clone(),
+            names: names.clone(),
+        });
         names
     }
 
@@ -86,7 +101,7 @@ impl AssetNames {
     }
 
     /// The names from the hash file's `text` (`None`: hashing is off).
-    pub fn from_hashes(options: &LeptosOptions, text: Option<&str>) -> AssetNames {
+    fn from_hashes(options: &LeptosOptions, text: Option<&str>) -> AssetNames {
         let name = options.output_name.to_string();
         let Some(text) = text else {
             // Leptos' rule: without cargo-leptos (no LEPTOS_OUTPUT_NAME while compiling),
@@ -117,7 +132,7 @@ impl AssetNames {
 
 /// Where Leptos reads the hash file: `options.hash_file` relative to the binary's folder (or as
 /// given, when absolute).
-pub fn hash_file_path(options: &LeptosOptions) -> PathBuf {
+pub(crate) fn hash_file_path(options: &LeptosOptions) -> PathBuf {
     let exe_dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
@@ -126,7 +141,7 @@ pub fn hash_file_path(options: &LeptosOptions) -> PathBuf {
 }
 
 /// The `(extension, hash)` pairs the hash file `text` names (`js: <hash>` lines).
-pub fn hashes(text: &str) -> impl Iterator<Item = (&str, &str)> {
+pub(crate) fn hashes(text: &str) -> impl Iterator<Item = (&str, &str)> {
     text.lines()
         .filter_map(|line| line.trim().split_once(':'))
         .map(|(ext, hash)| (ext, hash.trim()))
@@ -157,10 +172,8 @@ pub fn HydrationScripts(
     let pkg_path = &options.site_pkg_dir;
     let (js, wasm) = (&names.js, &names.wasm);
     let nonce = leptos::nonce::use_nonce();
-    let script = format!(
-        "{HYDRATION_SCRIPT}({:?}, {pkg_path:?}, {js:?}, {wasm:?}, false);",
-        ""
-    );
+    // Arguments: root (the site root: ""), pkg_path, output_name, wasm_output_name, defer.
+    let script = format!("{HYDRATION_SCRIPT}(\"\", {pkg_path:?}, {js:?}, {wasm:?}, false);");
     view! {
         <link rel="modulepreload" href=format!("/{pkg_path}/{js}.js") crossorigin=nonce.clone()/>
         <link
