@@ -71,10 +71,7 @@ for spec in "${REVS[@]}"; do
     die "$rev is not a commit of this clone (a project made from the template starts a history of its own: give REVs of yours, e.g. \`scripts/bench-compare.sh HEAD~1 worktree\`)"
 done
 
-if ! command -v wrk >/dev/null; then
-  say "installing wrk"
-  as_root apt-get install -y -qq wrk || { as_root apt-get update -qq && as_root apt-get install -y -qq wrk; }
-fi
+need_command wrk wrk
 [ -f "$WEB_TOOLCHAIN_FILE" ] || bash "$ROOT/scripts/setup.sh"
 
 # label REV: how the report names a REV.
@@ -97,21 +94,14 @@ copy_build() {
   rm -rf "$out" && mv "$out.tmp" "$out"
 }
 
-# fresh TREE: marks TREE's sources as changed, so that cargo rebuilds them in the shared target dir
-# (cargo keys a workspace crate's artifacts by neither the clone's path nor a commit: a build of
-# another tree would otherwise be taken as this one's; lib.sh does the same per clone).
-fresh() {
-  find "$1/src" "$1/crates" "$1/tests" "$1/examples" "$1/build.rs" "$1/Cargo.toml" \
-    -not -path '*/target/*' \( -name '*.rs' -o -name Cargo.toml \) -exec touch {} + 2>/dev/null || true
-  echo "$1" >"$CARGO_TARGET_DIR/.built-from"
-}
-
 # build REV: builds REV (unless already built) and prints the folder of its build.
 build() {
   local rev="$1"
   if [ "$rev" = worktree ]; then
     local out="$BUILDS/worktree"
-    [ "$(cat "$CARGO_TARGET_DIR/.built-from" 2>/dev/null)" = "$ROOT" ] || fresh "$ROOT"
+    # Cargo keys a workspace crate's artifacts by neither the tree's path nor a commit: a build of
+    # another tree would otherwise be taken as this one's.
+    [ "$(cat "$CARGO_TARGET_DIR/.built-from" 2>/dev/null)" = "$ROOT" ] || mark_sources_changed "$ROOT"
     phase "build worktree" web_cargo "${RELEASE_BUILD[@]}" --bin-features "$SERVER_FEATURES" >&2
     copy_build "$ROOT" "$CARGO_TARGET_DIR" "$out"
     echo "$out"
@@ -139,7 +129,7 @@ build() {
     git -C "$SRC" clean -fdq -e target
   fi
   [ "$(git -C "$SRC" rev-parse HEAD)" = "$sha" ] || die "could not check out $rev in $SRC"
-  fresh "$SRC"
+  mark_sources_changed "$SRC"
   # That commit's own server features, without the dev instance (a release build's).
   local features; features="$(bin_features "$SRC/Cargo.toml")"
   local name; name="$(label "$rev")"
@@ -194,11 +184,7 @@ for i in "${!REVS[@]}"; do
   fi
   pid="$(start "${DIRS[i]}" "$port" "$WORK/server-$i.log" "${extra_env[@]}")"
   PIDS[i]="$pid"
-  for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { cat "$WORK/server-$i.log"; die "${LABELS[i]}: the server exited at start-up"; }
-    sleep 0.1
-  done
+  wait_for_url "http://127.0.0.1:$port/" "$pid" "$WORK/server-$i.log"
   origin="http://127.0.0.1:$port"
   node "$ROOT/scripts/bench/session-token.mjs" "$origin" "https://$FRONTEND_API" \
     "$FIXTURES/test_only_rsa_a_private.pem" 3600 >"$WORK/token-$i"
@@ -254,7 +240,7 @@ done
 # server), and the top frames by self time in the report.
 PROFILE="${BENCH_PROFILE:-0}"
 if [ "$PROFILE" = 1 ]; then
-  command -v perf >/dev/null || { say "installing perf"; as_root apt-get install -y -qq linux-perf; }
+  need_command perf linux-perf
   say "profiles (perf record -F 999, 8 s of wrk load each)"
   for i in "${!REVS[@]}"; do
     timeout 60 wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "${HEADERS[@]}" -H "${COOKIES[i]}" \

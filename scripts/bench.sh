@@ -50,12 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! command -v wrk >/dev/null; then
-  say "installing wrk"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get install -y wrk || { $SUDO apt-get update && $SUDO apt-get install -y wrk; }
-fi
+need_command wrk wrk
 
 phase "build the example (release)" \
   cargo build --release --example layer_overhead --features ssr

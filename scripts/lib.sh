@@ -14,12 +14,15 @@ export npm_config_cache="${npm_config_cache:-$LCS_CACHE_DIR/npm}"
 # clone made that build (the artifacts' names do not depend on the clone's path): after a build
 # from another clone, this clone's unchanged crates would be served stale. So the first script run
 # in a clone after another clone used the shared target dir marks this clone's sources as changed.
-mkdir -p "$CARGO_TARGET_DIR"
-if [ "$(cat "$CARGO_TARGET_DIR/.built-from" 2>/dev/null)" != "$ROOT" ]; then
-  find "$ROOT/src" "$ROOT/crates" "$ROOT/tests" "$ROOT/examples" -name '*.rs' \
+# mark_sources_changed TREE: touches TREE's Rust sources and records TREE as the last tree built
+# (scripts/bench-compare.sh builds other commits' trees in the same target dir).
+mark_sources_changed() {
+  find "$1/src" "$1/crates" "$1/tests" "$1/examples" "$1/build.rs" -name '*.rs' \
     -not -path '*/target/*' -exec touch {} + 2>/dev/null || true
-  echo "$ROOT" > "$CARGO_TARGET_DIR/.built-from"
-fi
+  echo "$1" > "$CARGO_TARGET_DIR/.built-from"
+}
+mkdir -p "$CARGO_TARGET_DIR"
+[ "$(cat "$CARGO_TARGET_DIR/.built-from" 2>/dev/null)" = "$ROOT" ] || mark_sources_changed "$ROOT"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # Which toolchain builds the WASM (written by setup.sh): rustup's stable, or the offline `rust-web`.
 WEB_TOOLCHAIN_FILE="$LCS_CACHE_DIR/web-toolchain"
@@ -45,6 +48,12 @@ wrk_ms() {
     n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
     if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
     printf "%.3f", n }'
+}
+# need_command COMMAND PACKAGE: installs the Debian PACKAGE unless COMMAND is on the PATH.
+need_command() {
+  command -v "$1" >/dev/null && return 0
+  say "installing $2"
+  as_root apt-get install -y -qq "$2" || { as_root apt-get update -qq && as_root apt-get install -y -qq "$2"; }
 }
 # fenced FILE...: the files' text as a Markdown code block (the bench reports).
 fenced() { echo '```'; cat "$@"; echo '```'; }
