@@ -22,13 +22,18 @@ use leptos_clerk_starter::AppError;
 
 use tower::ServiceExt;
 
-#[tokio::test]
-async fn a_protected_server_function_called_signed_out_answers_the_typed_signed_out_error() {
-    let router = build_router_with(
+/// The app's router on 127.0.0.1:3000, verifying with the fixture key (no network).
+fn app_router() -> axum::Router {
+    build_router_with(
         leptos_options("127.0.0.1:3000".parse().unwrap()),
         setup(pem_config()),
         Draining::default(),
-    );
+    )
+}
+
+#[tokio::test]
+async fn a_protected_server_function_called_signed_out_answers_the_typed_signed_out_error() {
+    let router = app_router();
     let request = Request::post(<ProtectedUserId as ServerFn>::PATH)
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -62,11 +67,7 @@ fn a_signed_out_error_with_its_sign_in_url_round_trips() {
 
 #[tokio::test]
 async fn a_protected_page_loaded_signed_out_redirects_to_sign_in_and_back() {
-    let router = build_router_with(
-        leptos_options("127.0.0.1:3000".parse().unwrap()),
-        setup(pem_config()),
-        Draining::default(),
-    );
+    let router = app_router();
     let request = Request::get("/protected")
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ACCEPT, "text/html")
@@ -144,11 +145,7 @@ fn carrying(request: axum::http::request::Builder, token: &str, bearer: bool) ->
 
 #[tokio::test]
 async fn only_session_tokens_open_the_protected_page_server_function_and_json_route() {
-    let router = build_router_with(
-        leptos_options("127.0.0.1:3000".parse().unwrap()),
-        setup(pem_config()),
-        Draining::default(),
-    );
+    let router = app_router();
     use serde_json::json;
     // (case, header parameters besides alg/typ, claim changes, is a session token)
     let cases = [
@@ -246,11 +243,7 @@ async fn only_session_tokens_open_the_protected_page_server_function_and_json_ro
 /// post with the cookie); with `Authorization: Bearer` the origin does not matter.
 #[tokio::test]
 async fn cookie_authenticated_server_function_calls_must_come_from_the_apps_origin() {
-    let router = build_router_with(
-        leptos_options("127.0.0.1:3000".parse().unwrap()),
-        setup(pem_config()),
-        Draining::default(),
-    );
+    let router = app_router();
     let token = signed(
         serde_json::json!({"alg": "RS256", "typ": "JWT"}),
         claims(serde_json::json!({})),
