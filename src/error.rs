@@ -28,6 +28,14 @@ pub enum AppError {
     /// The input was refused; the text says what to change.
     #[error("{0}")]
     BadInput(String),
+    /// Clerk, the sign-in service, is slow, down or rate limiting: nothing is wrong with the
+    /// request. On a page rendered by the server the response is a 503 with `Retry-After`;
+    /// a call from the browser answers the same. Pages render `<ServiceUnavailable/>`.
+    #[error("the sign-in service is unavailable right now: try again in {retry_after_secs} s")]
+    Unavailable {
+        /// Seconds until trying again makes sense.
+        retry_after_secs: u64,
+    },
     /// The server failed (a Clerk API call, a missing layer); details are in the server log.
     #[error("server error: {0}")]
     Server(String),
@@ -41,6 +49,35 @@ impl AppError {
     pub fn server(error: impl std::fmt::Display) -> Self {
         tracing::error!("{error}");
         AppError::Server(error.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// `Retry-After` when Clerk gave no better hint.
+    pub const DEFAULT_RETRY_AFTER_SECS: u64 = 5;
+
+    /// The error for a failed Backend API call: [`AppError::Unavailable`], with the response
+    /// set to 503 and `Retry-After`, when Clerk is slow, down or rate limiting (the call ended
+    /// within its deadline); otherwise [`AppError::server`].
+    pub fn backend_api(error: leptos_clerk::server::backend_api::BackendApiError) -> Self {
+        if !error.is_unavailable() {
+            return AppError::server(error);
+        }
+        tracing::warn!("{error}");
+        let retry_after_secs = error
+            .retry_after()
+            .map(|wait| wait.as_secs_f64().ceil() as u64)
+            .unwrap_or(Self::DEFAULT_RETRY_AFTER_SECS)
+            .max(1);
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+            response.insert_header(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_secs),
+            );
+        }
+        AppError::Unavailable { retry_after_secs }
     }
 }
 

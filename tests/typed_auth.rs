@@ -92,42 +92,6 @@ async fn a_protected_page_loaded_signed_out_redirects_to_sign_in_and_back() {
     );
 }
 
-/// The fixtures' test-only RSA private key: the pair of [`PUBLIC_A`], which `pem_config` trusts.
-const PRIVATE_A: &str =
-    include_str!("../crates/leptos_clerk/tests/fixtures/test_only_rsa_a_private.pem");
-
-/// A token with JOSE header `header` over `claims`, signed RS256 with [`PRIVATE_A`].
-fn signed(header: serde_json::Value, claims: serde_json::Value) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    let message = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
-    let key = jsonwebtoken::EncodingKey::from_rsa_pem(PRIVATE_A.as_bytes()).unwrap();
-    let signature =
-        jsonwebtoken::crypto::sign(message.as_bytes(), &key, jsonwebtoken::Algorithm::RS256)
-            .unwrap();
-    format!("{message}.{signature}")
-}
-
-/// A fresh session token's claims with `changes` merged in.
-fn claims(changes: serde_json::Value) -> serde_json::Value {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let mut claims = serde_json::json!({
-        "sub": "user_1", "sid": "sess_1", "iss": "https://clerk.localhost",
-        "iat": now - 1, "nbf": now - 1, "exp": now + 60, "sts": "active"
-    });
-    for (name, value) in changes.as_object().unwrap() {
-        claims[name] = value.clone();
-    }
-    claims
-}
-
 /// `request` carrying `token` as the session cookie of a signed-in development browser, or as
 /// `Authorization: Bearer`.
 fn carrying(request: axum::http::request::Builder, token: &str, bearer: bool) -> Request<Body> {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_clerk::{ClerkFetchClient, RedirectToSignIn};
 use serde::{Deserialize, Serialize};
 
+use crate::routes::ServiceUnavailable;
 use crate::AppError;
 
 /// What the page shows of the user.
@@ -44,7 +45,7 @@ pub async fn load_profile() -> Result<Profile, AppError> {
         .users()
         .get(auth.user_id())
         .await
-        .map_err(AppError::server)?;
+        .map_err(AppError::backend_api)?;
     Ok(user.into())
 }
 
@@ -71,7 +72,7 @@ pub async fn update_profile(first_name: String, last_name: String) -> Result<Pro
         .users()
         .update(auth.user_id(), &update)
         .await
-        .map_err(AppError::server)?;
+        .map_err(AppError::backend_api)?;
     Ok(user.into())
 }
 
@@ -93,6 +94,9 @@ pub fn ProfilePage() -> impl IntoView {
                         Ok(profile) => view! { <ProfileForm profile update/> }.into_any(),
                         Err(AppError::SignedOut { .. }) => {
                             view! { <RedirectToSignIn/> }.into_any()
+                        }
+                        Err(AppError::Unavailable { retry_after_secs }) => {
+                            view! { <ServiceUnavailable retry_after_secs/> }.into_any()
                         }
                         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                     })

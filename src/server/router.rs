@@ -33,8 +33,9 @@ pub fn build_router_with(
         .leptos_routes_with_context(
             &leptos_options,
             routes,
-            // Server functions reach the Backend API client through Leptos context.
-            move || provide_context(backend_api.clone()),
+            // Server functions reach the Backend API client through Leptos context, as a handle
+            // whose calls end within one deadline per request (CLERK_API_DEADLINE_MS).
+            move || provide_context(backend_api.for_request()),
             {
                 let leptos_options = leptos_options.clone();
                 move || shell(leptos_options.clone())

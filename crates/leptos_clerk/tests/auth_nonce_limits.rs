@@ -51,6 +51,7 @@ async fn app_with_held_backend_api() -> (axum::Router, Arc<FakeBapi>, Arc<tokio:
     *bapi.payload_gate.lock().unwrap() = Some(gate.clone());
     let mut config = production_config(&api);
     config.http_timeout = Duration::from_secs(30);
+    config.http_deadline = Duration::from_secs(30);
     (app(&Clerk::new(config).unwrap()), bapi, gate)
 }
 

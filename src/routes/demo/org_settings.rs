@@ -8,6 +8,7 @@ use leptos_clerk::{ClerkFetchClient, OrganizationProfile, RedirectToSignIn};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
+use crate::routes::ServiceUnavailable;
 use crate::AppError;
 
 /// What the settings page shows.
@@ -33,7 +34,7 @@ pub async fn load_org_settings(slug: String) -> Result<OrgSettings, AppError> {
         .organizations()
         .get(&slug)
         .await
-        .map_err(AppError::server)?;
+        .map_err(AppError::backend_api)?;
     let page = Page {
         limit: Some(100),
         offset: None,
@@ -42,7 +43,7 @@ pub async fn load_org_settings(slug: String) -> Result<OrgSettings, AppError> {
         .organizations()
         .memberships(&org.id, &page)
         .await
-        .map_err(AppError::server)?;
+        .map_err(AppError::backend_api)?;
     Ok(OrgSettings {
         members: members
             .data
@@ -76,6 +77,9 @@ pub fn OrgSettingsPage() -> impl IntoView {
                     .map(|result| match result {
                         Ok(org) => view! { <Settings org/> }.into_any(),
                         Err(AppError::SignedOut { .. }) => view! { <RedirectToSignIn/> }.into_any(),
+                        Err(AppError::Unavailable { retry_after_secs }) => {
+                            view! { <ServiceUnavailable retry_after_secs/> }.into_any()
+                        }
                         Err(AppError::Forbidden(reason)) => {
                             view! {
                                 <h1 id="forbidden">"403 — not allowed"</h1>

@@ -127,9 +127,10 @@ impl Clerk {
     }
 
     /// The Backend API client built from this configuration (`secret_key`, `api_url`,
-    /// `api_version`, timeout `http_timeout`). Request authentication fetches the JWKS and
-    /// the handshake payload through it; clone it for your own calls (users, sessions, …),
-    /// which retry transient failures as described in [`backend_api`](crate::server::backend_api).
+    /// `api_version`, the `http_*` limits and the breaker). Request authentication fetches the
+    /// JWKS and the handshake payload through it; take [`BackendApi::for_request`] of it for
+    /// your own calls (users, sessions, …) while a request waits, which retry transient
+    /// failures within the deadline as described in [`backend_api`](crate::server::backend_api).
     pub fn backend_api(&self) -> &BackendApi {
         &self.inner.backend_api
     }
@@ -201,6 +202,10 @@ fn backend_api(config: &ClerkConfig) -> Result<BackendApi, ConfigError> {
         api_url: config.api_url.clone(),
         api_version: config.api_version.clone(),
         timeout: config.http_timeout,
+        connect_timeout: config.http_connect_timeout,
+        deadline: config.http_deadline,
+        max_retries: config.http_max_retries,
+        breaker: config.breaker,
         ..BackendApiConfig::new(config.secret_key.clone())
     })
     .map_err(|error| ConfigError::Invalid {

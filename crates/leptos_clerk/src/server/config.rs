@@ -23,6 +23,9 @@ use std::time::Duration;
 use jsonwebtoken::DecodingKey;
 use thiserror::Error;
 
+use super::backend_api::{
+    BreakerConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES,
+};
 use super::keys::{script_url, secret_key_instance, InstanceType, PublishableKey};
 use super::satellite::is_absolute_http_url;
 use crate::state::ClerkUrls;
@@ -107,8 +110,21 @@ pub struct ClerkConfig {
     pub clerk_ui_url: Option<String>,
     /// `CLERK_UI_VERSION`.
     pub clerk_ui_version: String,
-    /// Timeout of every Backend API call (JWKS, handshake payload); default 5 s.
+    /// Limit of one Backend API attempt (default 2 s); the deadline cuts it shorter.
     pub http_timeout: Duration,
+    /// `CLERK_API_CONNECT_TIMEOUT_MS`: limit for connecting to the Backend API (default 1 s).
+    pub http_connect_timeout: Duration,
+    /// `CLERK_API_DEADLINE_MS`: longest time a request waits for the Backend API, retries
+    /// included (default 2 s): one call, or all calls of a page through
+    /// [`BackendApi::for_request`](super::backend_api::BackendApi::for_request).
+    pub http_deadline: Duration,
+    /// `CLERK_API_MAX_RETRIES`: retries of an idempotent Backend API call inside the deadline
+    /// (default 3).
+    pub http_max_retries: u32,
+    /// `CLERK_API_BREAKER_FAILURES` / `CLERK_API_BREAKER_COOLDOWN_SECS`: after this many
+    /// Backend API outages in a row (default 5) calls fail at once for the cool-down (default
+    /// 10 s), then one call probes whether Clerk is back.
+    pub breaker: BreakerConfig,
     /// How long a fetched JWKS is fresh (Clerk: 5 minutes).
     pub jwks_cache_ttl: Duration,
     /// Minimum time between two JWKS fetches caused by an unknown `kid` or a
@@ -147,7 +163,11 @@ impl ClerkConfig {
             clerk_js_version: DEFAULT_CLERK_JS_VERSION.into(),
             clerk_ui_url: None,
             clerk_ui_version: DEFAULT_CLERK_UI_VERSION.into(),
-            http_timeout: Duration::from_secs(5),
+            http_timeout: DEFAULT_DEADLINE,
+            http_connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http_deadline: DEFAULT_DEADLINE,
+            http_max_retries: DEFAULT_MAX_RETRIES,
+            breaker: BreakerConfig::default(),
             jwks_cache_ttl: Duration::from_secs(300),
             jwks_min_refetch_interval: Duration::from_secs(30),
             treat_pending_as_signed_out: true,
@@ -263,6 +283,62 @@ impl ClerkConfig {
                 )
             })?;
             config.clock_skew = Duration::from_secs(secs);
+        }
+        let number = |name: &'static str, unit: &'static str, range: (u64, u64)| {
+            get(name)
+                .map(|value| {
+                    value
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| (range.0..=range.1).contains(n))
+                        .ok_or_else(|| {
+                            invalid(
+                                name,
+                                format!(
+                                    "`{value}` is not a whole number from {} to {}",
+                                    range.0, range.1
+                                ),
+                                unit,
+                            )
+                        })
+                })
+                .transpose()
+        };
+        if let Some(ms) = number(
+            "CLERK_API_DEADLINE_MS",
+            "set it in milliseconds, e.g. 2000 (the default), at most 60000",
+            (1, 60_000),
+        )? {
+            config.http_deadline = Duration::from_millis(ms);
+            config.http_timeout = config.http_deadline;
+        }
+        if let Some(ms) = number(
+            "CLERK_API_CONNECT_TIMEOUT_MS",
+            "set it in milliseconds, e.g. 1000 (the default), at most 60000",
+            (1, 60_000),
+        )? {
+            config.http_connect_timeout = Duration::from_millis(ms);
+        }
+        if let Some(retries) = number(
+            "CLERK_API_MAX_RETRIES",
+            "set a number of retries from 0 to 10 (default 3)",
+            (0, 10),
+        )? {
+            config.http_max_retries = retries as u32;
+        }
+        if let Some(failures) = number(
+            "CLERK_API_BREAKER_FAILURES",
+            "set the number of failures in a row, from 1 to 1000 (default 5)",
+            (1, 1_000),
+        )? {
+            config.breaker.failures = failures as u32;
+        }
+        if let Some(secs) = number(
+            "CLERK_API_BREAKER_COOLDOWN_SECS",
+            "set it in seconds, from 1 to 3600 (default 10)",
+            (1, 3_600),
+        )? {
+            config.breaker.cooldown = Duration::from_secs(secs);
         }
         config.clerk_js_url = get("CLERK_JS_URL");
         config.clerk_ui_url = get("CLERK_UI_URL");

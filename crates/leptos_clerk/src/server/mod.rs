@@ -30,6 +30,7 @@
 mod auth;
 mod authenticate;
 pub mod backend_api;
+mod breaker;
 mod claims;
 mod clerk;
 mod config;

@@ -161,13 +161,13 @@ impl StandIn {
         requests.into_iter().next().expect("one request")
     }
 
-    /// Test configuration pointing at this server: 2 s timeout, 2 retries, 5 s wait budget.
+    /// Test configuration pointing at this server: 2 s per attempt, 2 retries, 5 s deadline.
     pub fn config(&self) -> BackendApiConfig {
         BackendApiConfig {
             api_url: self.base_url.clone(),
             timeout: Duration::from_secs(2),
             max_retries: 2,
-            max_retry_wait: Duration::from_secs(5),
+            deadline: Duration::from_secs(5),
             ..BackendApiConfig::new(SECRET_KEY)
         }
     }

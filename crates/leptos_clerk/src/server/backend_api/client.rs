@@ -1,8 +1,9 @@
 //! The HTTP client: headers, URL building, response decoding and bounded retries.
 
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{
     HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
@@ -12,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{BackendApiConfig, BackendApiError, OrganizationsApi, SessionsApi, UsersApi};
+use crate::server::breaker::Breaker;
 
 /// `User-Agent` of every Backend API request.
 const USER_AGENT_VALUE: &str = concat!("leptos-clerk/", env!("CARGO_PKG_VERSION"));
@@ -21,6 +23,9 @@ const BASE_BACKOFF: Duration = Duration::from_millis(250);
 
 /// Longest computed backoff step (a server's `Retry-After` may ask for more).
 const MAX_BACKOFF: Duration = Duration::from_secs(4);
+
+/// The upstream's name in the breaker's log lines.
+const UPSTREAM: &str = "the Backend API";
 
 /// Whether a failed call may be sent again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,24 +37,29 @@ pub(crate) enum Retry {
     Never,
 }
 
-/// A typed client for Clerk's Backend API. Cheap to clone (the connection pool is shared).
+/// A typed client for Clerk's Backend API. Cheap to clone (the connection pool and the
+/// circuit breaker are shared).
 ///
 /// `Debug` never shows the secret key.
 #[derive(Clone)]
 pub struct BackendApi {
     inner: Arc<Inner>,
+    /// When set (by [`BackendApi::for_request`]), every call of this handle ends by then.
+    deadline: Option<Instant>,
 }
 
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
     config: BackendApiConfig,
+    breaker: Breaker,
 }
 
 impl fmt::Debug for BackendApi {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BackendApi")
             .field("config", &self.inner.config)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -115,20 +125,44 @@ impl BackendApi {
             })?;
         let http = reqwest::Client::builder()
             .default_headers(default_headers(&config)?)
-            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
             // The Backend API never redirects; do not carry the secret key anywhere else.
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|error| {
                 BackendApiError::Config(format!("cannot build HTTP client: {error}"))
             })?;
+        let breaker = Breaker::new(UPSTREAM, config.breaker);
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 config,
+                breaker,
             }),
+            deadline: None,
         })
+    }
+
+    /// This client for one incoming request: all calls made through the returned handle end
+    /// within [`BackendApiConfig::deadline`] from now, together (the page or server function
+    /// answers in time however many calls it makes).
+    pub fn for_request(&self) -> Self {
+        self.until(Instant::now() + self.inner.config.deadline)
+    }
+
+    /// This client with every call ending by `deadline` at the latest.
+    pub fn until(&self, deadline: Instant) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            deadline: Some(deadline),
+        }
+    }
+
+    /// Whether the circuit breaker is open: Clerk failed repeatedly and calls fail at once
+    /// (for readiness checks).
+    pub fn is_circuit_open(&self) -> bool {
+        self.inner.breaker.is_open()
     }
 
     /// Builds a client from `CLERK_SECRET_KEY`, `CLERK_API_URL` and `CLERK_API_VERSION`.
@@ -165,36 +199,73 @@ impl BackendApi {
         self.execute_with(request, Retry::IfIdempotent).await
     }
 
-    /// Sends `request` under the given retry policy.
+    /// Sends `request` under the given retry policy, within the deadline, through the breaker.
     pub(crate) async fn execute_with<T: DeserializeOwned>(
         &self,
         request: ApiRequest,
         retry: Retry,
     ) -> Result<T, BackendApiError> {
+        let config = &self.inner.config;
+        let deadline = self
+            .deadline
+            .unwrap_or_else(|| Instant::now() + config.deadline);
         let url = self.url(&request.segments);
         let retryable =
             retry == Retry::IfIdempotent && matches!(request.method, Method::GET | Method::DELETE);
-        let config = &self.inner.config;
-        let mut waited = Duration::ZERO;
         let mut attempt = 0;
         loop {
-            let error = match self.send_once(&request, url.clone()).await {
+            let error = match self.attempt(&request, url.clone(), deadline).await {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
             if !retryable || attempt >= config.max_retries || !error.is_transient() {
                 return Err(error);
             }
-            let wait = error.retry_after().unwrap_or_else(|| backoff(attempt));
-            if waited + wait > config.max_retry_wait {
-                tracing::warn!(%error, ?wait, "not retrying Clerk Backend API call: wait budget spent");
+            let wait = error
+                .retry_after()
+                .unwrap_or_else(|| jittered(backoff(attempt)));
+            if Instant::now() + wait >= deadline {
+                tracing::debug!(%error, ?wait, path = url.path(), "not retrying Clerk Backend API call: the deadline comes first");
                 return Err(error);
             }
             attempt += 1;
             tracing::debug!(%error, ?wait, attempt, path = url.path(), "retrying Clerk Backend API call");
             tokio::time::sleep(wait).await;
-            waited += wait;
         }
+    }
+
+    /// One attempt: admitted by the breaker, bounded by the attempt timeout and the deadline,
+    /// its outcome reported to the breaker.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest,
+        url: Url,
+        deadline: Instant,
+    ) -> Result<T, BackendApiError> {
+        let breaker = &self.inner.breaker;
+        let permit = breaker
+            .admit()
+            .map_err(|rejected| BackendApiError::CircuitOpen {
+                retry_in: rejected.retry_in,
+            })?;
+        let config = &self.inner.config;
+        let left = deadline.saturating_duration_since(Instant::now());
+        let result = match tokio::time::timeout(
+            config.timeout.min(left),
+            self.send_once(request, url),
+        )
+        .await
+        {
+            Ok(result) => result,
+            // Name the limit that ran out: the attempt's, or the deadline.
+            Err(_) if config.timeout < left => Err(BackendApiError::Timeout(config.timeout)),
+            Err(_) => Err(BackendApiError::Timeout(config.deadline)),
+        };
+        match &result {
+            Err(error) if error.is_outage() => permit.failed(),
+            _ => permit.succeeded(),
+        }
+        result
     }
 
     async fn send_once<T: DeserializeOwned>(
@@ -246,7 +317,7 @@ impl BackendApi {
 
     fn transport_error(&self, error: &reqwest::Error) -> BackendApiError {
         if error.is_timeout() {
-            return BackendApiError::Timeout(self.inner.config.timeout);
+            return BackendApiError::Timeout(self.inner.config.connect_timeout);
         }
         let mut message = String::from("request failed");
         let mut source = std::error::Error::source(error);
@@ -302,4 +373,15 @@ fn backoff(attempt: u32) -> Duration {
     BASE_BACKOFF
         .saturating_mul(1u32 << attempt.min(8))
         .min(MAX_BACKOFF)
+}
+
+/// `step` with "equal jitter": between half of it and all of it, so that many clients failing
+/// at the same moment do not retry at the same moment.
+fn jittered(step: Duration) -> Duration {
+    // A fresh `RandomState` is randomly seeded: enough randomness for spreading retries.
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let fraction = (random % 1_000) as u32;
+    step / 2 + step / 2 * fraction / 1_000
 }

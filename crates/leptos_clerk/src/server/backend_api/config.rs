@@ -3,11 +3,23 @@
 use std::fmt;
 use std::time::Duration;
 
+pub use crate::server::breaker::BreakerConfig;
+
 /// Clerk's production Backend API origin; requests go to `{api_url}/v1/…`.
 pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
 
 /// The Backend API version this crate speaks, sent as `Clerk-API-Version`.
 pub const DEFAULT_API_VERSION: &str = "2025-11-10";
+
+/// Default [`BackendApiConfig::connect_timeout`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Default [`BackendApiConfig::deadline`] (and [`BackendApiConfig::timeout`]): what a page
+/// waits for Clerk at most.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(2);
+
+/// Default [`BackendApiConfig::max_retries`].
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
 /// How a [`BackendApi`](super::BackendApi) reaches Clerk.
 ///
@@ -20,12 +32,21 @@ pub struct BackendApiConfig {
     pub secret_key: String,
     /// Sent as `Clerk-API-Version` (`CLERK_API_VERSION`, default [`DEFAULT_API_VERSION`]).
     pub api_version: String,
-    /// Limit for one HTTP exchange, from connecting to the last body byte.
+    /// Limit for connecting (TCP and TLS) to the Backend API (default 1 s).
+    pub connect_timeout: Duration,
+    /// Limit for one attempt, from connecting to the last body byte (default 2 s); the
+    /// deadline cuts it shorter when less time is left.
     pub timeout: Duration,
-    /// How often an idempotent call (GET, DELETE) is repeated after a transient failure.
+    /// Longest time one call takes, every attempt, backoff and `Retry-After` wait included
+    /// (default 2 s). A handle from [`BackendApi::for_request`](super::BackendApi::for_request)
+    /// applies it to all its calls together instead, for one incoming request.
+    pub deadline: Duration,
+    /// How often an idempotent call (GET, DELETE) is repeated after a transient failure, inside
+    /// the deadline (default 3).
     pub max_retries: u32,
-    /// Upper bound for the sum of all waits between retries of one call.
-    pub max_retry_wait: Duration,
+    /// When calls stop reaching out to a Backend API that keeps failing (default: 5 outages in
+    /// a row, then 10 s of failing at once).
+    pub breaker: BreakerConfig,
 }
 
 impl BackendApiConfig {
@@ -35,9 +56,11 @@ impl BackendApiConfig {
             api_url: DEFAULT_API_URL.to_owned(),
             secret_key: secret_key.into(),
             api_version: DEFAULT_API_VERSION.to_owned(),
-            timeout: Duration::from_secs(10),
-            max_retries: 3,
-            max_retry_wait: Duration::from_secs(10),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_DEADLINE,
+            deadline: DEFAULT_DEADLINE,
+            max_retries: DEFAULT_MAX_RETRIES,
+            breaker: BreakerConfig::default(),
         }
     }
 
@@ -73,9 +96,11 @@ impl fmt::Debug for BackendApiConfig {
             .field("api_url", &self.api_url)
             .field("secret_key", &redacted(&self.secret_key))
             .field("api_version", &self.api_version)
+            .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("max_retries", &self.max_retries)
-            .field("max_retry_wait", &self.max_retry_wait)
+            .field("breaker", &self.breaker)
             .finish()
     }
 }

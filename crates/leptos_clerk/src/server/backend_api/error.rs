@@ -105,12 +105,22 @@ pub enum BackendApiError {
         /// The error body.
         errors: ClerkErrors,
     },
-    /// No complete answer within the configured timeout.
+    /// No complete answer in time: the attempt's timeout or the call's deadline ran out.
     #[error(
-        "Clerk Backend API did not answer within {0:?}: retry later or raise \
-         BackendApiConfig::timeout"
+        "Clerk Backend API did not answer within {0:?}: Clerk is slow or unreachable; retry \
+         later, or raise CLERK_API_DEADLINE_MS (BackendApiConfig::deadline)"
     )]
     Timeout(Duration),
+    /// The call was not made: the Backend API failed repeatedly and the circuit breaker is
+    /// open (see [`BreakerConfig`](super::BreakerConfig)).
+    #[error(
+        "Clerk Backend API is unavailable (it failed repeatedly): calls fail at once for \
+         another {retry_in:?}, then one call checks whether it is back"
+    )]
+    CircuitOpen {
+        /// How long until a call may try the Backend API again.
+        retry_in: Duration,
+    },
     /// The connection could not be made or broke off.
     #[error("could not reach the Clerk Backend API ({0}): check the network and CLERK_API_URL")]
     Connection(String),
@@ -163,10 +173,29 @@ impl BackendApiError {
         }
     }
 
-    /// The delay the server asked for before retrying.
-    pub(crate) fn retry_after(&self) -> Option<Duration> {
+    /// Whether the Backend API itself failed (no answer, or a 5xx): what the circuit breaker
+    /// counts. Any other answer, 4xx included, shows that Clerk is up.
+    pub(crate) fn is_outage(&self) -> bool {
+        match self {
+            Self::Timeout(_) | Self::Connection(_) => true,
+            Self::Status { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// Whether Clerk could not serve the call right now (slow, down, rate limited, or the
+    /// breaker open), as opposed to an answer about the request: worth a 503 with
+    /// `Retry-After` and a "try again" page rather than a 500.
+    pub fn is_unavailable(&self) -> bool {
+        self.is_outage() || matches!(self, Self::CircuitOpen { .. } | Self::RateLimited { .. })
+    }
+
+    /// How long to wait before trying again, when known: the `Retry-After` of a 429, or the
+    /// rest of the breaker's cool-down.
+    pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::RateLimited { retry_after, .. } => *retry_after,
+            Self::CircuitOpen { retry_in } => Some(*retry_in),
             _ => None,
         }
     }

@@ -16,15 +16,27 @@
 //! ```
 //!
 //! Every request carries `Authorization: Bearer <secret key>`, `Clerk-API-Version` and
-//! `User-Agent: leptos-clerk/<version>`. Idempotent calls (GET, DELETE) are retried with
-//! exponential backoff after 429 (honouring `Retry-After`), 500/502/503/504, timeouts and
-//! connection failures, within [`BackendApiConfig::max_retries`] and
-//! [`BackendApiConfig::max_retry_wait`]; POST and PATCH are never retried.
+//! `User-Agent: leptos-clerk/<version>`.
+//!
+//! **When Clerk is slow or down**, a call still ends within [`BackendApiConfig::deadline`]
+//! (2 s): connecting is bounded by [`BackendApiConfig::connect_timeout`] (1 s), each attempt by
+//! [`BackendApiConfig::timeout`] and by the time left. Idempotent calls (GET, DELETE) are
+//! retried after 429, 500/502/503/504, timeouts and connection failures, at most
+//! [`BackendApiConfig::max_retries`] times, with jittered exponential backoff, and only while
+//! the wait fits in the deadline; a `Retry-After` beyond the deadline fails the call at once
+//! with [`BackendApiError::RateLimited`]. POST and PATCH are never retried. After
+//! [`BreakerConfig::failures`] outages in a row the client's circuit breaker opens: calls fail
+//! at once with [`BackendApiError::CircuitOpen`] for [`BreakerConfig::cooldown`], then one
+//! call probes whether Clerk is back. [`BackendApiError::is_unavailable`] tells these
+//! failures apart from Clerk's answers, for a 503 page with `Retry-After`.
+//!
+//! For a page or server function, take [`BackendApi::for_request`]: all its calls share one
+//! deadline, so a loader making three calls still answers within 2 s.
 //!
 //! [`Clerk`](crate::server::Clerk) builds one client from its `ClerkConfig`
 //! ([`Clerk::backend_api`](crate::server::Clerk::backend_api)); request authentication uses the
-//! same client for the JWKS and the handshake payload, but in a single attempt, so that a page
-//! request never waits for backoff.
+//! same client (and breaker) for the JWKS and the handshake payload, but in a single attempt,
+//! so that a page request never waits for backoff.
 
 pub(crate) mod auth_endpoints;
 mod client;
@@ -37,7 +49,10 @@ mod user;
 mod users;
 
 pub use client::BackendApi;
-pub use config::{BackendApiConfig, DEFAULT_API_URL, DEFAULT_API_VERSION};
+pub use config::{
+    BackendApiConfig, BreakerConfig, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES,
+};
 pub use error::{BackendApiError, ClerkErrorDetail, ClerkErrors};
 pub use organization::{MembershipUserData, Organization, OrganizationMembership, Paginated};
 pub use organizations::{
