@@ -79,14 +79,17 @@ enum Route {
     SignedOutHome,
     /// `/healthz`.
     Healthz,
+    /// `/readyz`.
+    Readyz,
 }
 
-const ROUTES: [Route; 5] = [
+const ROUTES: [Route; 6] = [
     Route::ProfilePage,
     Route::ProfileCall,
     Route::Me,
     Route::SignedOutHome,
     Route::Healthz,
+    Route::Readyz,
 ];
 
 async fn load(router: &axum::Router, route: Route) -> Answer {
@@ -108,6 +111,7 @@ async fn load(router: &axum::Router, route: Route) -> Answer {
         Route::ProfilePage => page("/profile", &session),
         Route::SignedOutHome => page("/", "__clerk_db_jwt=dvb_test; __client_uat=0"),
         Route::Healthz => page("/healthz", ""),
+        Route::Readyz => page("/readyz", ""),
         Route::ProfileCall => Request::post("/api/load_profile")
             .header(header::HOST, "127.0.0.1:3000")
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -143,7 +147,7 @@ async fn load(router: &axum::Router, route: Route) -> Answer {
 fn expected(route: Route) -> StatusCode {
     match route {
         Route::ProfilePage | Route::ProfileCall => StatusCode::SERVICE_UNAVAILABLE,
-        Route::Me | Route::SignedOutHome | Route::Healthz => StatusCode::OK,
+        Route::Me | Route::SignedOutHome | Route::Healthz | Route::Readyz => StatusCode::OK,
     }
 }
 
@@ -256,10 +260,23 @@ async fn after_repeated_outages_the_breaker_answers_at_once_and_the_app_recovers
         sent,
         "Clerk was not called"
     );
+    let ready = load(&router, Route::Readyz).await;
+    assert_eq!(ready.status, StatusCode::OK, "the instance stays ready");
+    assert!(
+        ready.body.contains(r#""clerk_backend_api":"failing""#),
+        "{}",
+        ready.body
+    );
 
     clerk.heal();
     tokio::time::sleep(cooldown).await;
     let page = load(&router, Route::ProfilePage).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("ada@example.com"), "recovered");
+    let ready = load(&router, Route::Readyz).await;
+    assert!(
+        ready.body.contains(r#""clerk_backend_api":"ok""#),
+        "{}",
+        ready.body
+    );
 }

@@ -84,7 +84,11 @@ async fn probes_answer_ok_and_are_never_handshaked() {
         let (status, location, body) = get_json(&router, path, stale).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(location, None, "{path} is outside the Clerk layer");
-        assert_eq!(body, json!({ "status": "ok" }), "{path}");
+        let mut expected = json!({ "status": "ok" });
+        if path == "/readyz" {
+            expected["clerk_backend_api"] = json!("ok");
+        }
+        assert_eq!(body, expected, "{path}");
     }
 }
 
@@ -123,7 +127,7 @@ async fn readyz_is_503_once_draining_and_healthz_stays_ok() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         body,
-        json!({ "status": "unavailable", "reason": "shutting down" })
+        json!({ "status": "unavailable", "reason": "shutting down", "clerk_backend_api": "ok" })
     );
     let (status, _, _) = get_json(&router, "/healthz", "").await;
     assert_eq!(status, StatusCode::OK);

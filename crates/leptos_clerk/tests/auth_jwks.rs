@@ -219,3 +219,52 @@ async fn a_key_rotated_out_stops_its_cached_tokens_after_an_expiry_refresh() {
     assert!(!answer.signed_in(), "a cached token of a dropped key");
     assert_eq!(answer.reason(), Some("jwk-kid-mismatch"));
 }
+
+#[tokio::test]
+async fn while_a_refresh_hangs_requests_with_a_cached_key_do_not_wait_for_it() {
+    let (api, bapi) = start_bapi().await;
+    let mut config = config(&api);
+    config.jwks_cache_ttl = Duration::from_millis(50);
+    config.http_timeout = Duration::from_secs(2);
+    let app = app(&Clerk::new(config).unwrap());
+    assert!(
+        send(&app, request("/", &sign(&claims()), Carrier::Bearer, false))
+            .await
+            .signed_in()
+    );
+    bapi.set_mode(Mode::Slow);
+    tokio::time::sleep(Duration::from_millis(80)).await;
+
+    // The first request after expiry refreshes; it waits (within the deadline), then goes on
+    // with the last good keys.
+    let refreshing = {
+        let app = app.clone();
+        let token = sign(&claims_with(serde_json::json!({"sid": "sess_a"})));
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let answer = send(&app, request("/", &token, Carrier::Bearer, false)).await;
+            (answer.signed_in(), started.elapsed())
+        })
+    };
+    while bapi.jwks_hits() < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Meanwhile others are verified with the cached key at once.
+    for i in 0..5 {
+        let token = sign(&claims_with(
+            serde_json::json!({"sid": format!("sess_b{i}")}),
+        ));
+        let started = Instant::now();
+        let answer = send(&app, request("/", &token, Carrier::Bearer, false)).await;
+        assert!(answer.signed_in(), "{:?}", answer.reason());
+        assert!(
+            started.elapsed() < Duration::from_millis(200),
+            "waited for the refresh: {:?}",
+            started.elapsed()
+        );
+    }
+    assert_eq!(bapi.jwks_hits(), 2, "one refresh at a time");
+    let (signed_in, took) = refreshing.await.unwrap();
+    assert!(signed_in, "the last good keys after a failed refresh");
+    assert!(took < Duration::from_millis(2_500), "{took:?}");
+}

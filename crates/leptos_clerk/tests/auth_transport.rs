@@ -169,7 +169,10 @@ async fn jwks_fetch_of_the_verifier_is_one_attempt_when_the_api_answers_503() {
     assert!(retries > 0);
     // Retried, as often as max_retries allows and the backoff fits in the deadline.
     let hits = api.hits(JWKS).len();
-    assert!((2 + 2..=2 + 1 + retries).contains(&hits), "{hits} JWKS hits");
+    assert!(
+        (2 + 2..=2 + 1 + retries).contains(&hits),
+        "{hits} JWKS hits"
+    );
     // Once the API is back, the next request signs in.
     api.jwks_down.store(false, Ordering::SeqCst);
     let answer = send(&app, request("/", &sign(&claims()), Carrier::Bearer, false)).await;

@@ -2,8 +2,9 @@
 //! any `kid`) or the instance JWKS from `GET {api_url}/v1/jwks`.
 //!
 //! The JWKS is cached for `jwks_cache_ttl` (5 min). An unknown `kid` or a stale
-//! cache triggers a refetch, at most once per `jwks_min_refetch_interval`;
-//! when the Backend API is down, the keys already cached keep working.
+//! cache triggers a refetch, at most once per `jwks_min_refetch_interval`, one at a time;
+//! when the Backend API is down, the keys already cached keep working, and while a refetch is
+//! out, requests whose `kid` the cache holds do not wait for it.
 //!
 //! Every successful fetch starts a new key-set generation ([`KeySource::generation`]): the
 //! verified-token cache re-checks an entry's `kid` against the current set once per
@@ -153,7 +154,13 @@ impl RemoteJwks {
         if !found.may_fetch {
             return found.key.ok_or_else(|| missing(kid, found.has_keys));
         }
-        let _single_flight = self.fetching.lock().await;
+        // One fetch at a time. While it is out, a request that has a (stale) key for its `kid`
+        // goes on with it instead of waiting: a slow or hanging Clerk holds up only the fetch.
+        let _single_flight = match (self.fetching.try_lock(), found.key) {
+            (Ok(guard), _) => guard,
+            (Err(_), Some(stale)) => return Ok(stale),
+            (Err(_), None) => self.fetching.lock().await,
+        };
         let found = self.lookup(kid);
         if found.key.is_some() && found.fresh || !found.may_fetch {
             return found.key.ok_or_else(|| missing(kid, found.has_keys));
