@@ -33,6 +33,16 @@ async fn assert_error_page(response: reqwest::Response, status: u16, code: &str)
         None,
         "no session on failure"
     );
+    if status == 503 {
+        assert_eq!(
+            response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap()),
+            Some("5"),
+            "a 503 says when to try again"
+        );
+    }
     let page = response.text().await.unwrap();
     assert!(page.contains("Sign-in failed"), "{page}");
     assert!(page.contains(&format!("Error code: {code}")), "{page}");
@@ -177,6 +187,41 @@ async fn token_endpoint_down_or_slow_gives_a_gateway_error_quickly() {
 }
 
 #[tokio::test]
+async fn the_deadline_covers_all_provider_calls_of_a_callback_together() {
+    let provider = Provider::start().await;
+    let deadline = Duration::from_millis(600);
+    let app = start_app(
+        &provider,
+        AppOptions {
+            request_timeout: deadline,
+            ..Default::default()
+        },
+    )
+    .await;
+    // Each call alone fits in the deadline, the two together do not.
+    provider.set(|b| {
+        b.token_delay = Duration::from_millis(400);
+        b.userinfo_delay = Duration::from_millis(400);
+    });
+    let browser = Browser::new();
+    let callback = callback_url(&browser, &app, "").await;
+    let started = Instant::now();
+    let response = browser.get(&callback).await;
+    let waited = started.elapsed();
+    assert_error_page(response, 503, "provider_timeout").await;
+    assert!(
+        waited >= deadline && waited < deadline + Duration::from_millis(300),
+        "waited {waited:?}"
+    );
+    assert_eq!(
+        provider.counts()[2],
+        1,
+        "userinfo was reached, then cut off"
+    );
+    assert_signed_out(&browser, &app).await;
+}
+
+#[tokio::test]
 async fn an_unreachable_token_endpoint_gives_a_gateway_error() {
     let provider = Provider::start().await;
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -193,7 +238,7 @@ async fn an_unreachable_token_endpoint_gives_a_gateway_error() {
     let authorize = location(&login).replace(&dead, &provider.base_url);
     let approved = browser.get(&authorize).await;
     let response = browser.get(&location(&approved)).await;
-    assert_error_page(response, 502, "provider_unreachable").await;
+    assert_error_page(response, 503, "provider_unreachable").await;
     assert_signed_out(&browser, &app).await;
 }
 

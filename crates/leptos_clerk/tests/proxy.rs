@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
@@ -552,4 +552,68 @@ async fn an_unreachable_upstream_is_502_and_a_slow_one_504_never_500() {
         .as_str()
         .unwrap()
         .contains("CLERK_PROXY_TIMEOUT_SECS"));
+}
+
+mod unreliable_clerk;
+
+/// Against a Frontend API that misbehaves: each fault answers within the proxy's limits, and
+/// after repeated outages the breaker answers 503 with `Retry-After` at once, until one request
+/// finds the Frontend API back.
+#[tokio::test]
+async fn a_failing_frontend_api_opens_the_breaker_then_one_request_finds_it_back() {
+    use unreliable_clerk::{Fault, Group, UnreliableClerk};
+    let fapi = UnreliableClerk::start(|_| (200, r#"{"object":"client"}"#.to_owned())).await;
+    let pk = PublishableKey::from_frontend_api("clerk.example.com", InstanceType::Production).key;
+    let mut config = ClerkConfig::new(pk, SECRET);
+    config.proxy_url = Some("/__clerk".into());
+    config.breaker.failures = 3;
+    config.breaker.cooldown = Duration::from_millis(500);
+    let clerk = Clerk::new(config).unwrap();
+    let options = ProxyOptions {
+        timeout: Duration::from_secs(1),
+        ..options(&fapi.frontend_api_url())
+    };
+    let proxy = FrontendApiProxy::new(&clerk, options).unwrap();
+    let app = format!("http://{}", serve(proxy.router()).await);
+    let http = reqwest::Client::new();
+    let get = || http.get(format!("{app}/__clerk/v1/client")).send();
+    assert_eq!(get().await.unwrap().status(), 200, "control");
+
+    // (fault, status) for each, all within the 1 s timeout.
+    for (fault, status) in [
+        (Fault::Reset, 502),
+        (Fault::Hang, 504),
+        (Fault::Status(503), 503),
+    ] {
+        fapi.set(Group::FrontendApi, fault);
+        let started = Instant::now();
+        let answer = get().await.unwrap();
+        assert_eq!(answer.status(), status, "{fault:?}");
+        assert!(
+            started.elapsed() < Duration::from_millis(1_300),
+            "{fault:?}"
+        );
+    }
+    // Three outages in a row: the Frontend API is not asked any more.
+    let sent = fapi.requests(Group::FrontendApi);
+    let started = Instant::now();
+    let answer = get().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(50),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(answer.status(), 503);
+    assert_eq!(answer.headers()["retry-after"], "1");
+    assert!(answer
+        .text()
+        .await
+        .unwrap()
+        .contains("proxy_upstream_unavailable"));
+    assert_eq!(fapi.requests(Group::FrontendApi), sent);
+
+    fapi.heal();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(get().await.unwrap().status(), 200, "recovered");
+    assert_eq!(get().await.unwrap().status(), 200);
 }

@@ -77,7 +77,9 @@ pub struct ClerkOAuthConfig {
     pub session_cookie: String,
     /// Lifetime of the app session (default 7 days).
     pub session_ttl: Duration,
-    /// Timeout for each request to the provider (default 10 s).
+    /// Deadline of the provider calls of one sign-in callback together (code exchange,
+    /// ID-token keys, userinfo; default 2 s); slower, the callback answers the 503 "sign-in
+    /// service is not responding" page (or `failureRedirect?error=provider_timeout`).
     pub request_timeout: Duration,
 }
 
@@ -144,7 +146,7 @@ impl ClerkOAuthConfig {
             session_secrets,
             session_cookie,
             session_ttl: Duration::from_secs(7 * 24 * 3600),
-            request_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(2),
         })
     }
 

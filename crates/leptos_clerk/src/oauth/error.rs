@@ -94,7 +94,11 @@ impl LoginError {
         }
     }
 
-    /// Status of the error page: 4xx for bad input, 502/504 when the provider misbehaves.
+    /// `Retry-After` of a 503 error page (the sign-in service is slow or unreachable).
+    pub const RETRY_AFTER_SECS: u64 = 5;
+
+    /// Status of the error page: 4xx for bad input, 503 (with `Retry-After`) when the provider
+    /// is slow or unreachable, 502 when it answers nonsense.
     pub fn status(&self) -> StatusCode {
         match self {
             Self::UnsafeRedirect(_) | Self::MissingCode | Self::MissingLoginState => {
@@ -103,11 +107,12 @@ impl LoginError {
             Self::StateMismatch | Self::LoginExpired => StatusCode::BAD_REQUEST,
             Self::ProviderDenied { .. } | Self::CodeRejected(_) => StatusCode::UNAUTHORIZED,
             Self::IdToken(_) | Self::Rejected(_) => StatusCode::FORBIDDEN,
-            Self::ProviderTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
-            Self::TokenEndpoint(_)
-            | Self::ProviderUnreachable(_)
-            | Self::Userinfo(_)
-            | Self::MissingIdToken => StatusCode::BAD_GATEWAY,
+            Self::ProviderTimeout(_) | Self::ProviderUnreachable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::TokenEndpoint(_) | Self::Userinfo(_) | Self::MissingIdToken => {
+                StatusCode::BAD_GATEWAY
+            }
         }
     }
 

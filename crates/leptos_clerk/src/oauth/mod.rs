@@ -8,7 +8,9 @@
 //! (RS256/384/512 via `{base}/.well-known/jwks.json`, then `{base}/v1/jwks`; `iss`, `aud`,
 //! `exp`, `nonce`) when one is returned → `{base}/oauth/userinfo` → the app's verify hook →
 //! session cookie → `successRedirect`. Every failure is logged (`tracing`) and ends in an
-//! error page (4xx, or 502/504 when the provider fails) or `failureRedirect?error=<code>`.
+//! error page (4xx; 503 with `Retry-After` when the provider is slow or unreachable, its calls
+//! bounded together by `request_timeout`, 2 s; 502 when it answers nonsense) or
+//! `failureRedirect?error=<code>`.
 //!
 //! | Variable | Meaning |
 //! |---|---|

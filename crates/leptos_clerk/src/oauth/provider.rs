@@ -132,12 +132,13 @@ pub(crate) fn oauth_client(
         .set_redirect_uri(RedirectUrl::from_url(config.callback_url.clone())))
 }
 
-/// The HTTP client for provider calls: bounded time, never follows redirects.
+/// The HTTP client for provider calls: bounded time (connecting within 1 s), never follows
+/// redirects.
 pub(crate) fn http_client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
-        .connect_timeout(timeout)
+        .connect_timeout(timeout.min(crate::server::backend_api::DEFAULT_CONNECT_TIMEOUT))
         .build()
         .unwrap_or_default()
 }

@@ -6,7 +6,7 @@ use axum::extract::{RawQuery, Request, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use http::header::{HeaderValue, CACHE_CONTROL, ORIGIN, SET_COOKIE};
+use http::header::{HeaderValue, CACHE_CONTROL, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
 use http::{HeaderMap, StatusCode};
 use oauth2::TokenResponse;
@@ -17,8 +17,10 @@ use subtle::ConstantTimeEq as _;
 use super::cookies::{now_secs, CookieRead};
 use super::error::{error_page, LoginError};
 use super::pending::{safe_redirect_path, with_error_param, PendingLogin, LOGIN_TTL_SECS};
+use super::provider::{ClerkProfile, ClerkTokenResponse};
 use super::{provider, ClerkOAuth, VerifyParams};
 use crate::server::redirect::same_origin_path;
+use serde_json::{Map, Value};
 
 /// Starts a login: `GET /auth/clerk/login?successRedirect=/path&failureRedirect=/path`.
 pub const LOGIN_PATH: &str = "/auth/clerk/login";
@@ -143,10 +145,42 @@ async fn complete<U: Serialize>(
         .get("code")
         .filter(|c| !c.is_empty())
         .ok_or(LoginError::MissingCode)?;
+    // The provider calls together (code exchange, ID-token keys, userinfo) end within the
+    // deadline, however slowly the provider answers.
+    let identity = identify(oauth, pending, code);
+    let (tokens, id_token_claims, profile) =
+        tokio::time::timeout(inner.config.request_timeout, identity)
+            .await
+            .map_err(|_| LoginError::ProviderTimeout("sign-in service"))??;
+    let verify_params = VerifyParams {
+        profile,
+        access_token: tokens.access_token().secret().clone(),
+        refresh_token: tokens.refresh_token().map(|t| t.secret().clone()),
+        extra_params: tokens.extra_fields().extra.clone(),
+        id_token_claims,
+        request: parts,
+    };
+    let user = (inner.verify)(verify_params)
+        .await
+        .map_err(|e| LoginError::Rejected(e.to_string()))?;
+    inner
+        .store
+        .issue(&user)
+        .map_err(|e| LoginError::Rejected(format!("the user type cannot be serialised ({e})")))
+}
+
+/// What the provider says about the login: its tokens, the verified ID-token claims (when
+/// there is an ID token) and the userinfo profile, checked against each other.
+async fn identify<U>(
+    oauth: &ClerkOAuth<U>,
+    pending: &PendingLogin,
+    code: &str,
+) -> Result<(ClerkTokenResponse, Option<Map<String, Value>>, ClerkProfile), LoginError> {
+    let inner = &oauth.inner;
     let tokens = provider::exchange_code(
         &inner.client,
         &inner.http,
-        code.clone(),
+        code.to_owned(),
         pending.pkce_verifier.clone(),
     )
     .await?;
@@ -170,21 +204,7 @@ async fn complete<U: Serialize>(
             ));
         }
     }
-    let verify_params = VerifyParams {
-        profile,
-        access_token: tokens.access_token().secret().clone(),
-        refresh_token: tokens.refresh_token().map(|t| t.secret().clone()),
-        extra_params: tokens.extra_fields().extra.clone(),
-        id_token_claims,
-        request: parts,
-    };
-    let user = (inner.verify)(verify_params)
-        .await
-        .map_err(|e| LoginError::Rejected(e.to_string()))?;
-    inner
-        .store
-        .issue(&user)
-        .map_err(|e| LoginError::Rejected(format!("the user type cannot be serialised ({e})")))
+    Ok((tokens, id_token_claims, profile))
 }
 
 async fn logout<U>(State(oauth): State<ClerkOAuth<U>>, headers: HeaderMap) -> Response {
@@ -210,7 +230,13 @@ fn failure(error: LoginError, failure_redirect: Option<&str>) -> Response {
         Some(path) => no_store(local_redirect(&with_error_param(path, error.code())), []),
         None => {
             let page = Html(error_page(&error, LOGIN_PATH));
-            no_store((error.status(), page), [])
+            let mut response = no_store((error.status(), page), []);
+            if error.status() == StatusCode::SERVICE_UNAVAILABLE {
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(LoginError::RETRY_AFTER_SECS));
+            }
+            response
         }
     }
 }

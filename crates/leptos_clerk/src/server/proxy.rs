@@ -43,6 +43,7 @@ use http::{StatusCode, Version};
 use serde_json::json;
 use url::Url;
 
+use super::breaker::Breaker;
 use super::clerk::Clerk;
 use super::config::ConfigError;
 
@@ -182,6 +183,8 @@ struct Inner {
     /// `CLERK_TRUST_FORWARDED_HEADERS`: whether the client's `X-Forwarded-*` come from a proxy.
     trust_forwarded_headers: bool,
     client: reqwest::Client,
+    /// Opens after repeated Frontend API outages: requests then get a 503 at once.
+    breaker: Breaker,
 }
 
 /// The Frontend API proxy; cheap to clone. Mount [`FrontendApiProxy::router`] outside the
@@ -246,6 +249,7 @@ impl FrontendApiProxy {
                 secret_key,
                 trust_forwarded_headers: clerk.config().trust_forwarded_headers,
                 client,
+                breaker: Breaker::new("the Frontend API", clerk.config().breaker),
             }),
         })
     }
@@ -317,9 +321,23 @@ impl FrontendApiProxy {
         if body.size_hint().exact() != Some(0) {
             upstream = upstream.body(reqwest::Body::wrap_stream(body.into_data_stream()));
         }
+        let permit = match self.inner.breaker.admit() {
+            Ok(permit) => permit,
+            Err(rejected) => return circuit_open(rejected.retry_in),
+        };
         match upstream.send().await {
-            Ok(response) => self.downstream(response),
-            Err(e) => self.failure(&e),
+            Ok(response) => {
+                if response.status().is_server_error() {
+                    permit.failed();
+                } else {
+                    permit.succeeded();
+                }
+                self.downstream(response)
+            }
+            Err(e) => {
+                permit.failed();
+                self.failure(&e)
+            }
         }
     }
 
@@ -506,6 +524,22 @@ fn carries_secret_key(headers: &HeaderMap) -> bool {
 
 async fn proxy_request(State(proxy): State<FrontendApiProxy>, request: Request) -> Response {
     proxy.handle(request).await
+}
+
+/// 503 with `Retry-After`, at once: the Frontend API failed repeatedly (the breaker is open).
+fn circuit_open(retry_in: std::time::Duration) -> Response {
+    let mut response = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "proxy_upstream_unavailable",
+        "the Clerk Frontend API failed repeatedly: requests fail at once for a while, then one \
+         request checks whether it is back"
+            .into(),
+    );
+    let secs = retry_in.as_secs_f64().ceil().max(1.0) as u64;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    response
 }
 
 /// `{"errors":[{"code","message"}]}`, the shape of Clerk's proxy errors.

@@ -58,6 +58,8 @@ pub struct Behaviour {
     pub token_down: bool,
     /// Delay before answering /oauth/token.
     pub token_delay: Duration,
+    /// Delay before answering /oauth/userinfo.
+    pub userinfo_delay: Duration,
     /// Codes older than this are refused.
     pub code_ttl: Duration,
     /// ID-token variant.
@@ -117,6 +119,7 @@ impl Provider {
                 deny: false,
                 token_down: false,
                 token_delay: Duration::ZERO,
+                userinfo_delay: Duration::ZERO,
                 code_ttl: Duration::from_secs(60),
                 id_token: IdTokenMode::Valid,
                 user: default_user(),
@@ -365,6 +368,8 @@ fn id_token(behaviour: &Behaviour, issuer: &str, nonce: &str) -> String {
 
 async fn userinfo(State(state): State<Arc<ProviderState>>, headers: HeaderMap) -> Response {
     state.counts.userinfo.fetch_add(1, Ordering::SeqCst);
+    let delay = state.behaviour.lock().unwrap().userinfo_delay;
+    tokio::time::sleep(delay).await;
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

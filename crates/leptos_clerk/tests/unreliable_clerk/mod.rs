@@ -18,20 +18,23 @@ use tokio::net::{TcpListener, TcpStream};
 pub enum Group {
     /// `GET /v1/jwks`.
     Jwks,
-    /// Every other `/v1/…` path.
+    /// Every other path outside [`FRONTEND_API_PREFIX`].
     BackendApi,
-    /// Anything else (the Frontend API).
+    /// Paths below [`FRONTEND_API_PREFIX`]: the Frontend API ([`UnreliableClerk::frontend_api_url`]).
     FrontendApi,
 }
 
+/// Where the Frontend API lives on this server (Clerk serves it from another host).
+pub const FRONTEND_API_PREFIX: &str = "/fapi";
+
 impl Group {
     fn of(path: &str) -> Group {
-        if path.starts_with("/v1/jwks") {
-            Group::Jwks
-        } else if path.starts_with("/v1/") {
-            Group::BackendApi
-        } else {
+        if path.starts_with(FRONTEND_API_PREFIX) {
             Group::FrontendApi
+        } else if path.starts_with("/v1/jwks") {
+            Group::Jwks
+        } else {
+            Group::BackendApi
         }
     }
 }
@@ -104,6 +107,11 @@ impl UnreliableClerk {
         UnreliableClerk { base_url, shared }
     }
 
+    /// The Frontend API's base URL (`{base_url}/fapi`).
+    pub fn frontend_api_url(&self) -> String {
+        format!("{}{FRONTEND_API_PREFIX}", self.base_url)
+    }
+
     /// Makes `group` misbehave as `fault` from the next request on.
     pub fn set(&self, group: Group, fault: Fault) {
         self.shared.faults.lock().unwrap().insert(group, fault);
@@ -117,10 +125,6 @@ impl UnreliableClerk {
     /// How many requests `group` received.
     pub fn requests(&self, group: Group) -> usize {
         *self.shared.counts.lock().unwrap().get(&group).unwrap_or(&0)
-    }
-
-    fn fault(&self, group: Group) -> Fault {
-        fault_of(&self.shared, group)
     }
 }
 
