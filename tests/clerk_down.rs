@@ -27,9 +27,13 @@ use leptos_clerk_starter::server::{build_router_with, Draining};
 use leptos_clerk_starter::AppError;
 // {% endif %}{{nl}}use {{crate_name}}::server::{build_router_with, Draining};{{nl}}use {{crate_name}}::AppError;
 
-/// A Clerk whose Backend API knows the user `user_1`.
+/// A Clerk whose Backend API knows the user `user_1` and serves the fixture JWKS.
 async fn clerk() -> UnreliableClerk {
     UnreliableClerk::start(|path| {
+        if path.starts_with("/v1/jwks") {
+            let jwk: serde_json::Value = serde_json::from_str(JWK_A).unwrap();
+            return (200, serde_json::json!({ "keys": [jwk] }).to_string());
+        }
         let id = path.rsplit('/').next().unwrap_or_default();
         let user = serde_json::json!({
             "object": "user", "id": id, "first_name": "Ada", "last_name": "Lovelace",
@@ -279,4 +283,56 @@ async fn after_repeated_outages_the_breaker_answers_at_once_and_the_app_recovers
         "{}",
         ready.body
     );
+}
+
+/// `/api/me` with a session token whose `kid` is the fixture JWK's; status and time.
+async fn me_by_jwks(router: &axum::Router) -> (StatusCode, Duration) {
+    let jwk: serde_json::Value = serde_json::from_str(JWK_A).unwrap();
+    let header = serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": jwk["kid"]});
+    // A new session id each time: a token verified before would come from the token cache.
+    static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let sid = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let token = signed(
+        header,
+        claims(serde_json::json!({ "sid": format!("sess_{sid}") })),
+    );
+    let request = Request::get("/api/me")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let started = Instant::now();
+    let status = router.clone().oneshot(request).await.unwrap().status();
+    (status, started.elapsed())
+}
+
+#[tokio::test]
+async fn a_misbehaving_jwks_endpoint_keeps_the_last_good_keys_and_never_fails_a_request() {
+    let runs = Fault::ALL.map(|fault| async move {
+        let clerk = clerk().await;
+        // Verification through the JWKS (no CLERK_JWT_KEY), refreshed after 100 ms.
+        let mut config = config(&clerk.base_url);
+        config.http_timeout = ClerkConfig::new(PK_TEST, SECRET).http_timeout;
+        config.jwks_cache_ttl = Duration::from_millis(100);
+        config.jwks_min_refetch_interval = Duration::ZERO;
+        let warm = router(config.clone());
+        assert_eq!(me_by_jwks(&warm).await.0, StatusCode::OK, "control");
+        clerk.set(Group::Jwks, fault);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        // Keys fetched before: the failed refresh falls back to them.
+        let stale = me_by_jwks(&warm).await;
+        // No keys ever fetched: signed out (401 from /api/me), never a 500.
+        let cold = me_by_jwks(&router(config)).await;
+        (fault, stale, cold)
+    });
+    for (fault, (stale, stale_took), (cold, cold_took)) in futures::future::join_all(runs).await {
+        eprintln!(
+            "| JWKS {fault:?} | keys cached: {stale} {stale_took:?} | none: {cold} {cold_took:?} |"
+        );
+        assert_eq!(stale, StatusCode::OK, "{fault:?}: the last good keys");
+        assert_eq!(cold, StatusCode::UNAUTHORIZED, "{fault:?}: no keys");
+        for took in [stale_took, cold_took] {
+            assert!(took < Duration::from_millis(2_300), "{fault:?}: {took:?}");
+        }
+    }
 }
