@@ -189,20 +189,26 @@ async fn the_breaker_fails_calls_at_once_after_repeated_outages_then_recovers() 
 }
 
 #[tokio::test]
-async fn answers_about_the_request_never_open_the_breaker() {
-    let clerk = clerk().await;
-    clerk.set(Group::BackendApi, Fault::Status(404));
-    let api = client(
-        &clerk,
-        BreakerConfig {
-            failures: 1,
-            cooldown: Duration::from_secs(60),
-        },
-    );
-    for _ in 0..3 {
-        let error = api.users().get("user_1").await.expect_err("404");
-        assert!(matches!(error, BackendApiError::NotFound(_)), "{error:?}");
-        assert!(!error.is_unavailable());
+async fn answers_never_open_the_breaker_only_outages_do() {
+    // 404 answers about the request, 500 is a bug on Clerk's side for this call: Clerk is up.
+    for status in [404, 500] {
+        let clerk = clerk().await;
+        clerk.set(Group::BackendApi, Fault::Status(status));
+        let api = client(
+            &clerk,
+            BreakerConfig {
+                failures: 1,
+                cooldown: Duration::from_secs(60),
+            },
+        );
+        for _ in 0..3 {
+            let error = api
+                .users()
+                .get("user_1")
+                .await
+                .expect_err("an error status");
+            assert_eq!(error.status(), Some(status), "{error:?}");
+        }
+        assert!(!api.is_circuit_open(), "{status}");
     }
-    assert!(!api.is_circuit_open());
 }

@@ -1,5 +1,5 @@
-//! A circuit breaker for one upstream (Clerk's Backend API): after `failures` outages in a row
-//! (timeouts, refused or reset connections, 5xx), calls fail at once for `cooldown`; then one
+//! A circuit breaker for one upstream (Clerk's Backend API, its Frontend API): after `failures`
+//! outages in a row (timeouts, refused or reset connections, 502/503/504), calls fail at once for `cooldown`; then one
 //! call, the half-open probe, tests whether the upstream is back while every other call still
 //! fails at once. Its state is a few words behind a mutex held for a few instructions: no queue
 //! of waiting calls, memory stays the same however many calls fail.
@@ -160,13 +160,13 @@ impl Breaker {
 }
 
 impl Permit<'_> {
-    /// The upstream answered (whatever the status, unless 5xx).
+    /// The upstream answered (whatever the status, unless 502/503/504).
     pub(crate) fn succeeded(mut self) {
         self.reported = true;
         self.breaker.record(self.probe, false);
     }
 
-    /// The upstream timed out, refused or reset the connection, or answered 5xx.
+    /// The upstream timed out, refused or reset the connection, or answered 502/503/504.
     pub(crate) fn failed(mut self) {
         self.reported = true;
         self.breaker.record(self.probe, true);

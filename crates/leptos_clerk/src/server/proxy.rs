@@ -327,7 +327,7 @@ impl FrontendApiProxy {
         };
         match upstream.send().await {
             Ok(response) => {
-                if response.status().is_server_error() {
+                if super::backend_api::is_outage_status(response.status().as_u16()) {
                     permit.failed();
                 } else {
                     permit.succeeded();

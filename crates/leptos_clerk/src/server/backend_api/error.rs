@@ -173,12 +173,12 @@ impl BackendApiError {
         }
     }
 
-    /// Whether the Backend API itself failed (no answer, or a 5xx): what the circuit breaker
-    /// counts. Any other answer, 4xx included, shows that Clerk is up.
+    /// Whether the Backend API itself failed (no answer, or 502/503/504): what the circuit
+    /// breaker counts. Any other answer, 4xx and 500 included, shows that Clerk is up.
     pub(crate) fn is_outage(&self) -> bool {
         match self {
             Self::Timeout(_) | Self::Connection(_) => true,
-            Self::Status { status, .. } => *status >= 500,
+            Self::Status { status, .. } => is_outage_status(*status),
             _ => false,
         }
     }
@@ -222,4 +222,10 @@ impl BackendApiError {
             _ => Self::Status { status, errors },
         }
     }
+}
+
+/// Whether an HTTP status says the upstream is down or overloaded (502, 503, 504), rather than
+/// answering: what the circuit breakers count besides timeouts and failed connections.
+pub(crate) fn is_outage_status(status: u16) -> bool {
+    matches!(status, 502..=504)
 }

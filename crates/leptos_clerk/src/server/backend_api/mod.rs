@@ -53,6 +53,7 @@ pub use config::{
     BackendApiConfig, BreakerConfig, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES,
 };
+pub(crate) use error::is_outage_status;
 pub use error::{BackendApiError, ClerkErrorDetail, ClerkErrors};
 pub use organization::{MembershipUserData, Organization, OrganizationMembership, Paginated};
 pub use organizations::{
