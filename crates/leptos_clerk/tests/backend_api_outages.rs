@@ -194,13 +194,17 @@ async fn answers_never_open_the_breaker_only_outages_do() {
     for status in [404, 500] {
         let clerk = clerk().await;
         clerk.set(Group::BackendApi, Fault::Status(status));
-        let api = client(
-            &clerk,
-            BreakerConfig {
+        // No retries: one call, one answer for the breaker to judge.
+        let api = BackendApi::new(BackendApiConfig {
+            api_url: clerk.base_url.clone(),
+            max_retries: 0,
+            breaker: BreakerConfig {
                 failures: 1,
                 cooldown: Duration::from_secs(60),
             },
-        );
+            ..BackendApiConfig::new(SECRET_KEY)
+        })
+        .unwrap();
         for _ in 0..3 {
             let error = api
                 .users()
