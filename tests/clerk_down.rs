@@ -79,6 +79,8 @@ enum Route {
     ProfileCall,
     /// `/api/me`, signed in: verified networklessly, no Backend API call.
     Me,
+    /// `/`, signed in: a page rendered in the session's auth state, no Backend API call.
+    SignedInHome,
     /// `/`, signed out.
     SignedOutHome,
     /// `/healthz`.
@@ -87,10 +89,11 @@ enum Route {
     Readyz,
 }
 
-const ROUTES: [Route; 6] = [
+const ROUTES: [Route; 7] = [
     Route::ProfilePage,
     Route::ProfileCall,
     Route::Me,
+    Route::SignedInHome,
     Route::SignedOutHome,
     Route::Healthz,
     Route::Readyz,
@@ -114,6 +117,7 @@ async fn load(router: &axum::Router, route: Route) -> Answer {
     let request = match route {
         Route::ProfilePage => page("/profile", &session),
         Route::SignedOutHome => page("/", "__clerk_db_jwt=dvb_test; __client_uat=0"),
+        Route::SignedInHome => page("/", &session),
         Route::Healthz => page("/healthz", ""),
         Route::Readyz => page("/readyz", ""),
         Route::ProfileCall => Request::post("/api/load_profile")
@@ -151,7 +155,9 @@ async fn load(router: &axum::Router, route: Route) -> Answer {
 fn expected(route: Route) -> StatusCode {
     match route {
         Route::ProfilePage | Route::ProfileCall => StatusCode::SERVICE_UNAVAILABLE,
-        Route::Me | Route::SignedOutHome | Route::Healthz | Route::Readyz => StatusCode::OK,
+        Route::Me | Route::SignedInHome | Route::SignedOutHome | Route::Healthz | Route::Readyz => {
+            StatusCode::OK
+        }
     }
 }
 
@@ -185,6 +191,12 @@ fn check(route: Route, fault: Fault, answer: &Answer) {
             assert!(
                 matches!(error, AppError::Unavailable { .. }),
                 "{what}: {error:?}"
+            );
+        }
+        Route::SignedInHome => {
+            assert!(
+                answer.body.contains("You are signed in."),
+                "{what}: signed in"
             );
         }
         _ => assert!(answer.retry_after.is_none(), "{what}"),
