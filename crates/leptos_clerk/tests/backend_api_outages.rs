@@ -216,3 +216,28 @@ async fn answers_never_open_the_breaker_only_outages_do() {
         assert!(!api.is_circuit_open(), "{status}");
     }
 }
+
+#[tokio::test]
+async fn a_call_after_its_request_deadline_passed_is_not_sent_and_is_no_outage() {
+    let clerk = clerk().await;
+    let api = BackendApi::new(BackendApiConfig {
+        api_url: clerk.base_url.clone(),
+        deadline: Duration::from_millis(20),
+        breaker: BreakerConfig {
+            failures: 1,
+            cooldown: Duration::from_secs(60),
+        },
+        ..BackendApiConfig::new(SECRET_KEY)
+    })
+    .unwrap()
+    .for_request();
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    let error = api
+        .users()
+        .get("user_1")
+        .await
+        .expect_err("deadline passed");
+    assert!(matches!(error, BackendApiError::Timeout(_)), "{error:?}");
+    assert_eq!(clerk.requests(Group::BackendApi), 0, "not sent");
+    assert!(!api.is_circuit_open(), "Clerk did not fail");
+}

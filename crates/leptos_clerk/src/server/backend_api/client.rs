@@ -148,14 +148,9 @@ impl BackendApi {
     /// within [`BackendApiConfig::deadline`] from now, together (the page or server function
     /// answers in time however many calls it makes).
     pub fn for_request(&self) -> Self {
-        self.until(Instant::now() + self.inner.config.deadline)
-    }
-
-    /// This client with every call ending by `deadline` at the latest.
-    pub fn until(&self, deadline: Instant) -> Self {
         Self {
             inner: self.inner.clone(),
-            deadline: Some(deadline),
+            deadline: Some(Instant::now() + self.inner.config.deadline),
         }
     }
 
@@ -242,14 +237,20 @@ impl BackendApi {
         url: Url,
         deadline: Instant,
     ) -> Result<T, BackendApiError> {
-        let breaker = &self.inner.breaker;
-        let permit = breaker
-            .admit()
-            .map_err(|rejected| BackendApiError::CircuitOpen {
-                retry_in: rejected.retry_in,
-            })?;
         let config = &self.inner.config;
         let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            // The request's deadline passed before this call (an earlier call of a
+            // `for_request` handle used it up): not sent, and no outage of Clerk's.
+            return Err(BackendApiError::Timeout(config.deadline));
+        }
+        let permit =
+            self.inner
+                .breaker
+                .admit()
+                .map_err(|rejected| BackendApiError::CircuitOpen {
+                    retry_in: rejected.retry_in,
+                })?;
         let result = match tokio::time::timeout(
             config.timeout.min(left),
             self.send_once(request, url),
