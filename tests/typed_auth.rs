@@ -65,18 +65,19 @@ fn a_signed_out_error_with_its_sign_in_url_round_trips() {
     assert_eq!(AppError::de(error.ser()), error);
 }
 
-#[tokio::test]
-async fn a_protected_page_loaded_signed_out_redirects_to_sign_in_and_back() {
-    let router = app_router();
-    let request = Request::get("/protected")
+/// `/protected` loaded by a development browser that never signed in (no handshake needed).
+fn protected_page_signed_out() -> Request<Body> {
+    Request::get("/protected")
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ACCEPT, "text/html")
         .header("sec-fetch-dest", "document")
-        // A development browser that never signed in (no handshake needed).
         .header(header::COOKIE, "__clerk_db_jwt=dvb_test; __client_uat=0")
         .body(Body::empty())
-        .unwrap();
-    let response = router.oneshot(request).await.unwrap();
+        .unwrap()
+}
+
+/// Asserts that `response` redirects to sign-in and back to `/protected`.
+fn assert_redirects_to_sign_in(response: &axum::response::Response) {
     let location = response
         .headers()
         .get(header::LOCATION)
@@ -89,6 +90,70 @@ async fn a_protected_page_loaded_signed_out_redirects_to_sign_in_and_back() {
     assert_eq!(
         location.as_deref(),
         Some("/sign-in?redirect_url=%2Fprotected")
+    );
+}
+
+#[tokio::test]
+async fn a_protected_page_loaded_signed_out_redirects_to_sign_in_and_back() {
+    let response = app_router()
+        .oneshot(protected_page_signed_out())
+        .await
+        .unwrap();
+    assert_redirects_to_sign_in(&response);
+}
+
+/// Leptos lists an app's routes by rendering it with a process-wide switch on that keeps every
+/// `Resource` from loading (leptos_server's `SuppressResourceLoad`): a page whose resource
+/// started on another thread meanwhile waited forever (this file's tests hung 1 run in ~50).
+/// The app lists its routes once per process, so routers built while pages render (tests side
+/// by side, or a second router at run time) never stall a page.
+#[test]
+fn pages_render_while_other_routers_are_built() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let router = runtime().block_on(async { app_router() });
+    let done = Arc::new(AtomicBool::new(false));
+    let builder = std::thread::spawn({
+        let done = done.clone();
+        move || {
+            let runtime = runtime();
+            let mut built = 0u32;
+            while !done.load(Ordering::Relaxed) {
+                drop(runtime.block_on(async { app_router() }));
+                built += 1;
+            }
+            built
+        }
+    });
+    let rendered = runtime().block_on(async {
+        for render in 0..100 {
+            let response = tokio::time::timeout(
+                Duration::from_secs(5),
+                router.clone().oneshot(protected_page_signed_out()),
+            )
+            .await;
+            let Ok(response) = response else {
+                return Err(render);
+            };
+            assert_redirects_to_sign_in(&response.unwrap());
+        }
+        Ok(100)
+    });
+    done.store(true, Ordering::Relaxed);
+    let built = builder.join().unwrap();
+    assert!(built > 0, "no router was built alongside the pages");
+    assert_eq!(
+        rendered,
+        Ok(100),
+        "a page stalled (no answer in 5 s) while {built} routers were built on another thread"
     );
 }
 

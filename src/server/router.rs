@@ -12,7 +12,19 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
+
+/// The app's routes, listed once per process, before its first router exists.
+///
+/// Leptos lists routes by rendering the app while a process-wide switch keeps every `Resource`
+/// from loading (leptos_server's `SuppressResourceLoad`). Listed again for a second router, a
+/// page rendering on another thread at that moment would have its resource wait forever; listed
+/// once, no page can render during it (every router, and so every page, waits for this list).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 /// Builds the application router (its `/readyz` never reports a shutdown: the binary uses
 /// [`build_router_with`]).
@@ -27,7 +39,7 @@ pub fn build_router_with(
     draining: Draining,
 ) -> Router {
     let health = health_routes(clerk.clerk.clone(), draining);
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let backend_api = clerk.clerk.backend_api().clone();
     let app = Router::new()
         .leptos_routes_with_context(
