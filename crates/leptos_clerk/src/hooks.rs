@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::browser::{self, ClerkJs, ClerkJsError};
 use crate::provider::{warn_once, ClerkContext};
+pub use crate::state::is_authorized;
 use crate::state::{AuthSnapshot, Check, UserSnapshot};
 
 /// A hook was called outside [`crate::ClerkProvider`].
@@ -186,34 +187,6 @@ pub(crate) async fn loaded_clerk(context: ClerkContext) -> Result<ClerkJs, Clerk
         Some(clerk) => Ok(clerk),
         None if cfg!(feature = "hydrate") => Err(ClerkJsError::NotLoaded),
         None => Err(ClerkJsError::NotInBrowser),
-    }
-}
-
-/// Clerk's `has({ role, permission })` for the active organization: signed in,
-/// and every given check passes. Roles and permissions may omit the `org:` prefix.
-pub fn is_authorized(auth: &AuthSnapshot, role: Option<&str>, permission: Option<&str>) -> bool {
-    if !auth.is_signed_in() {
-        return false;
-    }
-    let role_ok = role.is_none_or(|role| {
-        auth.org_role
-            .as_deref()
-            .is_some_and(|have| with_org_prefix(have) == with_org_prefix(role))
-    });
-    let permission_ok = permission.is_none_or(|permission| {
-        let wanted = with_org_prefix(permission);
-        auth.org_permissions
-            .iter()
-            .any(|have| with_org_prefix(have) == wanted)
-    });
-    role_ok && permission_ok
-}
-
-fn with_org_prefix(value: &str) -> String {
-    if value.starts_with("org:") {
-        value.to_owned()
-    } else {
-        format!("org:{value}")
     }
 }
 

@@ -98,10 +98,8 @@ impl AuthSnapshot {
     /// its active organization).
     pub fn has(&self, check: Check<'_>) -> bool {
         match check {
-            Check::Role(role) => crate::hooks::is_authorized(self, Some(role), None),
-            Check::Permission(permission) => {
-                crate::hooks::is_authorized(self, None, Some(permission))
-            }
+            Check::Role(role) => is_authorized(self, Some(role), None),
+            Check::Permission(permission) => is_authorized(self, None, Some(permission)),
             Check::Feature(feature) => self.has_feature(feature),
             Check::Plan(plan) => self.has_plan(plan),
         }
@@ -234,6 +232,34 @@ impl OrganizationsSnapshot {
         self.memberships
             .iter()
             .find(|membership| membership.organization.id == active)
+    }
+}
+
+/// Clerk's `has({ role, permission })` for the active organization: signed in,
+/// and every given check passes. Roles and permissions may omit the `org:` prefix.
+pub fn is_authorized(auth: &AuthSnapshot, role: Option<&str>, permission: Option<&str>) -> bool {
+    if !auth.is_signed_in() {
+        return false;
+    }
+    let role_ok = role.is_none_or(|role| {
+        auth.org_role
+            .as_deref()
+            .is_some_and(|have| with_org_prefix(have) == with_org_prefix(role))
+    });
+    let permission_ok = permission.is_none_or(|permission| {
+        let wanted = with_org_prefix(permission);
+        auth.org_permissions
+            .iter()
+            .any(|have| with_org_prefix(have) == wanted)
+    });
+    role_ok && permission_ok
+}
+
+fn with_org_prefix(value: &str) -> String {
+    if value.starts_with("org:") {
+        value.to_owned()
+    } else {
+        format!("org:{value}")
     }
 }
 

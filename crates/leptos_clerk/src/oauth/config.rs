@@ -2,8 +2,9 @@
 
 use std::fmt;
 
+use super::error::OAuthConfigError;
 use super::secrets::parse_secrets;
-pub use super::secrets::SessionSecrets;
+pub use super::secrets::{SessionSecrets, ENV_SESSION_SECRET, MIN_SECRET_LEN};
 use std::time::Duration;
 
 use oauth2::url::Url;
@@ -18,8 +19,6 @@ pub const ENV_CLIENT_SECRET: &str = "CLERK_OAUTH_CLIENT_SECRET";
 pub const ENV_CALLBACK_URL: &str = "CLERK_OAUTH_CALLBACK_URL";
 /// Space-separated scopes (default [`DEFAULT_SCOPES`]).
 pub const ENV_SCOPES: &str = "CLERK_OAUTH_SCOPES";
-/// Comma-separated session secrets, newest first (each ≥ 32 bytes in release builds).
-pub const ENV_SESSION_SECRET: &str = "SESSION_SECRET";
 /// Name of the app's session cookie (default [`DEFAULT_SESSION_COOKIE`]).
 pub const ENV_SESSION_COOKIE: &str = "CLERK_OAUTH_SESSION_COOKIE";
 
@@ -27,34 +26,9 @@ pub const ENV_SESSION_COOKIE: &str = "CLERK_OAUTH_SESSION_COOKIE";
 pub const DEFAULT_SCOPES: &str = "profile email public_metadata";
 /// The default session cookie name.
 pub const DEFAULT_SESSION_COOKIE: &str = "__app_session";
-/// Minimum length of a session secret in release builds.
-pub const MIN_SECRET_LEN: usize = 32;
 
 /// Cookie names Clerk itself uses on the app's domain; the app session must not collide.
 const CLERK_COOKIES: [&str; 4] = ["__session", "__client_uat", "__refresh", "__client"];
-
-/// A configuration problem found at start-up; each message names the variable and the fix.
-#[derive(Debug, thiserror::Error)]
-pub enum OAuthConfigError {
-    /// A required variable is unset or empty.
-    #[error("{var} is not set: {hint}")]
-    Missing {
-        /// The environment variable.
-        var: &'static str,
-        /// How to fix it.
-        hint: &'static str,
-    },
-    /// A variable is set but unusable.
-    #[error("{var} is invalid: {reason}. {hint}")]
-    Invalid {
-        /// The environment variable.
-        var: &'static str,
-        /// What is wrong with the value (never the value of a secret).
-        reason: String,
-        /// How to fix it.
-        hint: &'static str,
-    },
-}
 
 /// Configuration of "Sign in with Clerk" over OAuth 2.0.
 #[derive(Clone)]

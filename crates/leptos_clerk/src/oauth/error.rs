@@ -1,4 +1,5 @@
-//! Why a login failed: logged in full, shown to the user as a short page or an `?error=` code.
+//! Why a login failed (logged in full, shown to the user as a short page or an `?error=` code),
+//! and why the OAuth configuration is unusable ([`OAuthConfigError`]).
 
 use http::StatusCode;
 
@@ -149,4 +150,27 @@ pub(crate) fn error_page(error: &LoginError, login_path: &str) -> String {
         error.user_message(),
         error.code(),
     )
+}
+
+/// A configuration problem found at start-up; each message names the variable and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum OAuthConfigError {
+    /// A required variable is unset or empty.
+    #[error("{var} is not set: {hint}")]
+    Missing {
+        /// The environment variable.
+        var: &'static str,
+        /// How to fix it.
+        hint: &'static str,
+    },
+    /// A variable is set but unusable.
+    #[error("{var} is invalid: {reason}. {hint}")]
+    Invalid {
+        /// The environment variable.
+        var: &'static str,
+        /// What is wrong with the value (never the value of a secret).
+        reason: String,
+        /// How to fix it.
+        hint: &'static str,
+    },
 }

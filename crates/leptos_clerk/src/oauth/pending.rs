@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::cookies::now_secs;
-use super::REDACTED;
+use super::secrets::REDACTED;
 use crate::server::redirect::is_same_origin_path;
 
 /// How long a started login may take before the callback refuses it.

@@ -15,8 +15,9 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::config::{ClerkOAuthConfig, OAuthConfigError, ENV_DOMAIN};
+use super::config::{ClerkOAuthConfig, ENV_DOMAIN};
 use super::error::LoginError;
+use super::error::OAuthConfigError;
 
 /// Token-response fields beyond the standard ones: the ID token and anything else returned.
 /// `Debug` redacts the ID token and shows only the names of the other fields.
@@ -35,7 +36,10 @@ impl ExtraTokenFields for ClerkTokenFields {}
 impl std::fmt::Debug for ClerkTokenFields {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClerkTokenFields")
-            .field("id_token", &self.id_token.as_ref().map(|_| super::REDACTED))
+            .field(
+                "id_token",
+                &self.id_token.as_ref().map(|_| super::secrets::REDACTED),
+            )
             .field("extra", &self.extra.keys().collect::<Vec<_>>())
             .finish()
     }

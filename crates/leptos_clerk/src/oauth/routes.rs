@@ -17,8 +17,9 @@ use subtle::ConstantTimeEq as _;
 use super::cookies::{now_secs, CookieRead};
 use super::error::{error_page, LoginError};
 use super::pending::{safe_redirect_path, with_error_param, PendingLogin, LOGIN_TTL_SECS};
+use super::provider;
 use super::provider::{ClerkProfile, ClerkTokenResponse};
-use super::{provider, ClerkOAuth, VerifyParams};
+use super::strategy::{ClerkOAuth, VerifyParams};
 use crate::server::redirect::same_origin_path;
 use serde_json::{Map, Value};
 
@@ -30,7 +31,15 @@ pub const CALLBACK_PATH: &str = "/auth/clerk/callback";
 pub const LOGOUT_PATH: &str = "/auth/clerk/logout";
 
 /// The three routes, with the strategy as their state.
-pub(crate) fn router<U, S>(oauth: ClerkOAuth<U>) -> Router<S>
+impl<U: Serialize + DeserializeOwned + Send + Sync + 'static> ClerkOAuth<U> {
+    /// `GET /auth/clerk/login`, `GET /auth/clerk/callback`, `POST /auth/clerk/logout`
+    /// (`GET` logout only redirects home), ready to `merge` into the app router.
+    pub fn routes<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        router(self.clone())
+    }
+}
+
+fn router<U, S>(oauth: ClerkOAuth<U>) -> Router<S>
 where
     U: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: Clone + Send + Sync + 'static,

@@ -2,7 +2,15 @@
 
 use std::fmt;
 
-use super::config::{OAuthConfigError, ENV_SESSION_SECRET, MIN_SECRET_LEN};
+use super::error::OAuthConfigError;
+
+/// What `Debug` shows instead of a token, verifier, nonce or secret.
+pub(crate) const REDACTED: &str = "[redacted]";
+
+/// Comma-separated session secrets, newest first (each ≥ 32 bytes in release builds).
+pub const ENV_SESSION_SECRET: &str = "SESSION_SECRET";
+/// Minimum length of a session secret in release builds.
+pub const MIN_SECRET_LEN: usize = 32;
 
 /// Session secrets, newest first. `Debug` never prints them.
 #[derive(Clone)]

@@ -24,6 +24,7 @@ use super::keys::InstanceType;
 use super::nonce_budget::ClientKey;
 use super::reasons::TokenVerificationErrorReason as T;
 use super::reasons::{AuthErrorReason as R, AuthReason, TokenVerificationError};
+use super::redirect::without_params;
 use super::request_state::{AuthStatus, RequestState};
 use super::same_origin::cookies_may_authenticate;
 use super::satellite::{self, REDIRECT_URL_PARAM, SYNCED_PARAM};
@@ -342,7 +343,7 @@ impl Clerk {
         let session = handshake::apply_directives(&directives, &mut headers);
         if self.publishable_key().instance_type == InstanceType::Development {
             if let Some(url) = context.url() {
-                let clean = handshake::without_params(
+                let clean = without_params(
                     &url,
                     &[TOKEN_PARAM, NONCE_PARAM, "__clerk_help", DEV_BROWSER],
                 );

@@ -7,7 +7,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// When a [`Breaker`] opens and for how long.
+/// When a circuit breaker (one per upstream: Backend API, Frontend API proxy) opens and for how
+/// long.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BreakerConfig {
     /// Outages in a row that open the breaker (at least 1).

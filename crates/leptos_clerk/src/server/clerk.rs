@@ -11,7 +11,6 @@ use super::claims::SessionClaims;
 use super::config::{ClerkConfig, ConfigError};
 use super::jwks::{JwksSettings, KeySource, RemoteJwks};
 use super::keys::PublishableKey;
-use super::layer::ClerkLayer;
 use super::nonce_budget::{ClientKey, NonceBudget, NoncePermit, NonceRefused};
 use super::reasons::TokenVerificationError;
 use super::token_cache::DEFAULT_CAPACITY;
@@ -99,11 +98,6 @@ impl Clerk {
     /// Reads [`ClerkConfig::from_env`] and builds the handle.
     pub fn from_env() -> Result<Clerk, ConfigError> {
         Clerk::new(ClerkConfig::from_env()?)
-    }
-
-    /// The tower layer that authenticates every request.
-    pub fn layer(&self) -> ClerkLayer {
-        ClerkLayer::new(self.clone())
     }
 
     /// The configuration.

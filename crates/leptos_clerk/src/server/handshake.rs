@@ -9,7 +9,7 @@ use url::Url;
 
 use super::cookies::{DEV_BROWSER, REDIRECT_COUNT};
 use super::reasons::AuthErrorReason;
-use super::redirect::same_origin_path;
+use super::redirect::{same_origin_path, without_params};
 
 /// Query parameter carrying the handshake nonce.
 pub const NONCE_PARAM: &str = "__clerk_handshake_nonce";
@@ -70,22 +70,6 @@ pub fn public_url(parts: &http::request::Parts, trust_forwarded_headers: bool) -
     }
     let path = same_origin_path(parts.uri.path_and_query().map_or("/", |p| p.as_str()));
     Url::parse(&format!("{proto}://{host}{path}")).ok()
-}
-
-/// A copy of `url` without the given query parameters.
-pub fn without_params(url: &Url, names: &[&str]) -> Url {
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| !names.contains(&k.as_ref()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let mut out = url.clone();
-    if kept.is_empty() {
-        out.set_query(None);
-    } else {
-        out.query_pairs_mut().clear().extend_pairs(kept);
-    }
-    out
 }
 
 /// The path and query of `url` as a same-origin redirect target (leading slashes and

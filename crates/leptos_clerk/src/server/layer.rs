@@ -35,6 +35,13 @@ impl ClerkLayer {
     }
 }
 
+impl Clerk {
+    /// The tower layer that authenticates every request.
+    pub fn layer(&self) -> ClerkLayer {
+        ClerkLayer::new(self.clone())
+    }
+}
+
 impl<S> Layer<S> for ClerkLayer {
     type Service = ClerkService<S>;
 

@@ -43,6 +43,7 @@ mod handshake;
 mod jwks;
 mod keys;
 mod layer;
+mod lenient;
 mod nonce_budget;
 mod proxy;
 mod reasons;

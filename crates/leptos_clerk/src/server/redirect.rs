@@ -7,8 +7,10 @@
 //! [`same_origin_path`] collapses the leading run of slashes and backslashes (literal or
 //! percent-encoded, with tabs and newlines in between) into one `/` and percent-encodes what
 //! a header cannot carry, so the result always resolves against the app's origin.
+//! [`without_params`] drops the parameters a redirect consumed from the URL it returns to.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use url::Url;
 
 /// Encoded in the output: controls (no header injection), space, `\` (a browser reads it as
 /// `/`) and non-ASCII (a `Location` header is ASCII). `%` is kept: escapes stay as they are.
@@ -63,6 +65,22 @@ fn strip_leading_separators(mut s: &str) -> &str {
             return s;
         }
     }
+}
+
+/// A copy of `url` without the given query parameters.
+pub fn without_params(url: &Url, names: &[&str]) -> Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !names.contains(&k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut out = url.clone();
+    if kept.is_empty() {
+        out.set_query(None);
+    } else {
+        out.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 use url::Url;
 
 use super::cookies::DEV_BROWSER;
-use super::handshake::without_params;
+use super::redirect::without_params;
 
 /// Query parameter a satellite sets to `false` to ask for a sync; the primary
 /// answers with `true`.

@@ -17,7 +17,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
-use super::verify::Lenient;
+use super::lenient::Lenient;
 
 /// `cat` of a session token (handshake tokens carry it too).
 pub const JWT_CATEGORY_SESSION_TOKEN: &str = "cl_B7d4PD111AAA";

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::claims::SessionClaims;
 use super::jwks::KeySource;
+use super::lenient::Lenient;
 use super::reasons::{TokenVerificationError, TokenVerificationErrorReason as Reason};
 use super::token_cache::{KeyStamp, TokenCache};
 use super::token_kind::{self, Category, HeaderKind, NotASessionToken, PayloadKind, Present};
@@ -377,33 +378,6 @@ impl PeekedClaims {
         match &self.verified {
             Some(claims) => claims.raw.get("iss").and_then(Value::as_str),
             None => self.iss.as_deref(),
-        }
-    }
-}
-
-/// A JSON value kept only when it has the expected type: a wrong type reads as
-/// absent instead of failing the whole payload.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(crate) enum Lenient<T> {
-    Expected(T),
-    Other(serde::de::IgnoredAny),
-}
-
-impl<T> Lenient<T> {
-    /// The value, when it had the expected type.
-    fn expected(&self) -> Option<&T> {
-        match self {
-            Lenient::Expected(value) => Some(value),
-            Lenient::Other(_) => None,
-        }
-    }
-
-    /// The value, when it had the expected type.
-    pub(crate) fn into_option(self) -> Option<T> {
-        match self {
-            Lenient::Expected(value) => Some(value),
-            Lenient::Other(_) => None,
         }
     }
 }

@@ -12,7 +12,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{BackendApiConfig, BackendApiError, OrganizationsApi, SessionsApi, UsersApi};
+use super::{BackendApiConfig, BackendApiError};
 use crate::server::breaker::Breaker;
 
 /// `User-Agent` of every Backend API request.
@@ -168,22 +168,6 @@ impl BackendApi {
     /// The configuration this client was built with.
     pub fn config(&self) -> &BackendApiConfig {
         &self.inner.config
-    }
-
-    /// User endpoints (`/v1/users`).
-    pub fn users(&self) -> UsersApi<'_> {
-        UsersApi::new(self)
-    }
-
-    /// Organization and membership endpoints (`/v1/organizations`,
-    /// `/v1/users/{id}/organization_memberships`).
-    pub fn organizations(&self) -> OrganizationsApi<'_> {
-        OrganizationsApi::new(self)
-    }
-
-    /// Session endpoints (`/v1/sessions`).
-    pub fn sessions(&self) -> SessionsApi<'_> {
-        SessionsApi::new(self)
     }
 
     /// Sends `request`, retrying idempotent ones (GET, DELETE) after transient failures.

@@ -40,6 +40,7 @@
 
 pub(crate) mod auth_endpoints;
 mod client;
+mod common;
 mod config;
 mod error;
 mod organization;
@@ -49,6 +50,7 @@ mod user;
 mod users;
 
 pub use client::BackendApi;
+pub use common::{DeletedObject, Page};
 pub use config::{
     BackendApiConfig, BreakerConfig, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES,
@@ -57,8 +59,8 @@ pub(crate) use error::is_outage_status;
 pub use error::{BackendApiError, ClerkErrorDetail, ClerkErrors};
 pub use organization::{MembershipUserData, Organization, OrganizationMembership, Paginated};
 pub use organizations::{
-    CreateOrganization, ListOrganizationsParams, OrganizationsApi, Page, UpdateOrganization,
+    CreateOrganization, ListOrganizationsParams, OrganizationsApi, UpdateOrganization,
 };
 pub use sessions::SessionsApi;
 pub use user::{EmailAddress, User, Verification};
-pub use users::{CreateUser, DeletedObject, ListUsersParams, MetadataPatch, UpdateUser, UsersApi};
+pub use users::{CreateUser, ListUsersParams, MetadataPatch, UpdateUser, UsersApi};

@@ -5,32 +5,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::{require_non_empty, ApiRequest};
-use super::{
-    BackendApi, BackendApiError, DeletedObject, Organization, OrganizationMembership, Paginated,
-};
+use super::common::{DeletedObject, Page};
+use super::{BackendApi, BackendApiError, Organization, OrganizationMembership, Paginated};
 
 /// Organization and membership endpoints; get one with [`BackendApi::organizations`].
 #[derive(Clone, Copy, Debug)]
 pub struct OrganizationsApi<'a> {
     api: &'a BackendApi,
-}
-
-/// Paging of list calls (Clerk's defaults: 10 per page, at most 500).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Page {
-    /// Page size.
-    pub limit: Option<u32>,
-    /// Number of items to skip.
-    pub offset: Option<u32>,
-}
-
-impl Page {
-    fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
-        query.extend(self.limit.map(|limit| ("limit", limit.to_string())));
-        query.extend(self.offset.map(|offset| ("offset", offset.to_string())));
-        query
-    }
 }
 
 /// Filters and paging for [`OrganizationsApi::list`].
@@ -99,11 +80,15 @@ struct MembershipBody<'a> {
     role: &'a str,
 }
 
-impl<'a> OrganizationsApi<'a> {
-    pub(crate) fn new(api: &'a BackendApi) -> Self {
-        Self { api }
+impl BackendApi {
+    /// Organization and membership endpoints (`/v1/organizations`,
+    /// `/v1/users/{id}/organization_memberships`).
+    pub fn organizations(&self) -> OrganizationsApi<'_> {
+        OrganizationsApi { api: self }
     }
+}
 
+impl<'a> OrganizationsApi<'a> {
     /// `GET /v1/organizations/{id or slug}`.
     pub async fn get(&self, id_or_slug: &str) -> Result<Organization, BackendApiError> {
         require_non_empty("organization_id", id_or_slug)?;

@@ -17,11 +17,14 @@ struct SessionToken {
     jwt: String,
 }
 
-impl<'a> SessionsApi<'a> {
-    pub(crate) fn new(api: &'a BackendApi) -> Self {
-        Self { api }
+impl BackendApi {
+    /// Session endpoints (`/v1/sessions`).
+    pub fn sessions(&self) -> SessionsApi<'_> {
+        SessionsApi { api: self }
     }
+}
 
+impl<'a> SessionsApi<'a> {
     /// `POST /v1/sessions/{sid}/tokens[/{template}]`: a fresh session token, or a token
     /// shaped by the named JWT template. Never retried.
     pub async fn create_token(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::client::{require_non_empty, ApiRequest};
+use super::common::{DeletedObject, Page};
 use super::{BackendApi, BackendApiError, User};
 
 /// User endpoints; get one with [`BackendApi::users`].
@@ -160,30 +161,19 @@ pub struct CreateUser {
     pub unsafe_metadata: Option<Value>,
 }
 
-/// Clerk's answer to a delete call.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeletedObject {
-    /// Id of the deleted object.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// Kind of the deleted object (`user`).
-    #[serde(default)]
-    pub object: Option<String>,
-    /// Whether it is gone.
-    #[serde(default)]
-    pub deleted: bool,
-}
-
 #[derive(Deserialize)]
 struct TotalCount {
     total_count: u64,
 }
 
-impl<'a> UsersApi<'a> {
-    pub(crate) fn new(api: &'a BackendApi) -> Self {
-        Self { api }
+impl BackendApi {
+    /// User endpoints (`/v1/users`).
+    pub fn users(&self) -> UsersApi<'_> {
+        UsersApi { api: self }
     }
+}
 
+impl<'a> UsersApi<'a> {
     /// `GET /v1/users/{id}`.
     pub async fn get(&self, user_id: &str) -> Result<User, BackendApiError> {
         require_non_empty("user_id", user_id)?;
@@ -240,7 +230,7 @@ impl<'a> UsersApi<'a> {
     pub async fn organization_memberships(
         &self,
         user_id: &str,
-        page: &super::Page,
+        page: &Page,
     ) -> Result<super::Paginated<super::OrganizationMembership>, BackendApiError> {
         self.api
             .organizations()
