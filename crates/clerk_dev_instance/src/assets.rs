@@ -21,7 +21,7 @@ use axum::routing::get;
 use axum::Router;
 use tokio::sync::OnceCell;
 
-use crate::fapi::Shared;
+use crate::instance::Shared;
 use crate::{CLERK_JS_VERSION, CLERK_UI_VERSION};
 
 /// Asset routes.

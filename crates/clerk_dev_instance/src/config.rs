@@ -4,7 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use axum::http::HeaderMap;
+
 use crate::error::DevInstanceError;
+use crate::util::origin_of;
 
 /// Everything [`crate::DevInstance::open`] needs to know.
 #[derive(Debug, Clone)]
@@ -41,7 +44,7 @@ pub struct DevInstanceConfig {
     /// Custom organization permissions (`org:<feature>:<permission>`) and the roles that have
     /// them, on top of Clerk's system permissions of `org:admin` and `org:member`. Empty by
     /// default.
-    pub org_permissions: Vec<crate::orgs::OrgPermission>,
+    pub org_permissions: Vec<OrgPermission>,
     /// Whether the instance plays a development (`pk_test_`) or a production (`pk_live_`)
     /// Clerk instance. Development by default.
     pub environment: InstanceEnvironment,
@@ -76,8 +79,8 @@ impl InstanceEnvironment {
     /// [`crate::PUBLISHABLE_KEY_LIVE`].
     pub fn publishable_key(self) -> &'static str {
         match self {
-            Self::Development => crate::PUBLISHABLE_KEY,
-            Self::Production => crate::PUBLISHABLE_KEY_LIVE,
+            Self::Development => crate::names::PUBLISHABLE_KEY,
+            Self::Production => crate::names::PUBLISHABLE_KEY_LIVE,
         }
     }
 
@@ -196,4 +199,46 @@ impl DevInstanceConfig {
             .map(String::as_str)
             .unwrap_or("http://localhost:3000")
     }
+}
+
+/// A custom organization permission and the roles that have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgPermission {
+    /// The permission key, `org:<feature>:<permission>` (e.g. `org:invoices:read`).
+    pub key: String,
+    /// Role keys that have it (`org:admin`, `org:member`).
+    pub roles: Vec<String>,
+}
+
+impl OrgPermission {
+    /// `key` granted to each of `roles`.
+    pub fn new(key: impl Into<String>, roles: &[&str]) -> Self {
+        Self {
+            key: key.into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    /// `(feature, permission)` of an `org:<feature>:<permission>` key.
+    pub(crate) fn parts(&self) -> Option<(&str, &str)> {
+        let mut parts = self.key.strip_prefix("org:")?.splitn(2, ':');
+        let feature = parts.next().filter(|f| !f.is_empty())?;
+        let permission = parts.next().filter(|p| !p.is_empty() && !p.contains(':'))?;
+        Some((feature, permission))
+    }
+}
+
+/// The app origin a browser request came from: its `Origin` header, else its `Referer`'s
+/// origin, provided it is one of the configured app origins.
+pub(crate) fn request_origin<'a>(
+    headers: &HeaderMap,
+    config: &'a DevInstanceConfig,
+) -> Option<&'a str> {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let from_origin = header(axum::http::header::ORIGIN).and_then(|o| config.known_origin(o));
+    from_origin.or_else(|| {
+        header(axum::http::header::REFERER)
+            .and_then(origin_of)
+            .and_then(|o| config.known_origin(o))
+    })
 }

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::error::ApiError;
-use crate::fapi::Shared;
+use crate::instance::Shared;
 use crate::store::UserQuery;
 use crate::util::html_escape;
 

@@ -1,25 +1,24 @@
-//! Shared state of an opened instance and assembly of its router.
+//! Shared state of an opened instance ([`Instance`], the handlers' [`Shared`] state).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::extract::Request;
-use axum::http::Method;
-use axum::middleware;
-use axum::Router;
-use tower::ServiceBuilder;
-
 use crate::billing::{self, Billing};
 use crate::config::{DevInstanceConfig, InstanceEnvironment};
 use crate::error::DevInstanceError;
 use crate::keys::{SessionClaims, SigningKey};
-use crate::local_only::{check_host, direct_only, AllowedHosts};
+use crate::local_only::AllowedHosts;
+use crate::names::ISSUER;
+use crate::oauth::OAuthState;
+use crate::orgs;
 use crate::passwords::{self, Passwords};
 use crate::store::{NewUser, SessionRecord, Store};
 use crate::throttle::{Locked, PasswordThrottle};
 use crate::util::{now_secs, random_token};
-use crate::{assets, bapi, dev_page, fapi, oauth, orgs, ISSUER};
+
+/// Axum state of all handlers.
+pub(crate) type Shared = Arc<Instance>;
 
 /// Handshake payloads waiting to be collected, by nonce.
 pub(crate) type NonceMap = HashMap<String, (Vec<String>, Instant)>;
@@ -32,7 +31,7 @@ pub(crate) struct Instance {
     pub secret_key: String,
     pub nonces: Mutex<NonceMap>,
     /// Pending OAuth sign-ins, authorization codes and access tokens (in memory).
-    pub oauth: oauth::OAuthState,
+    pub oauth: OAuthState,
     /// The `Host` values requests may carry.
     pub hosts: Arc<AllowedHosts>,
     /// Argon2 off the async workers, bounded.
@@ -78,7 +77,7 @@ impl Instance {
         };
         let instance = Self {
             hosts: Arc::new(AllowedHosts::new(&config)),
-            oauth: oauth::OAuthState::new(config.limits.max_pending),
+            oauth: OAuthState::new(config.limits.max_pending),
             config,
             store,
             key,
@@ -199,48 +198,4 @@ pub(crate) enum MintError {
     /// Signing failed.
     #[error("signing: {0}")]
     Sign(#[from] jsonwebtoken::errors::Error),
-}
-
-/// ClerkJS tunnels PATCH/DELETE as `POST ...?_method=PATCH`; route them as the real method.
-fn tunnel_method(mut request: Request) -> Request {
-    if request.method() == Method::POST {
-        let tunnelled = request.uri().query().and_then(|query| {
-            serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-                .ok()?
-                .into_iter()
-                .find(|(k, _)| k == "_method")
-                .map(|(_, v)| v.to_ascii_uppercase())
-        });
-        match tunnelled.as_deref() {
-            Some("PATCH") => *request.method_mut() = Method::PATCH,
-            Some("DELETE") => *request.method_mut() = Method::DELETE,
-            Some("PUT") => *request.method_mut() = Method::PUT,
-            _ => {}
-        }
-    }
-    request
-}
-
-/// The complete router (FAPI, BAPI, assets, dev page), to be nested at `/__clerk`. Every
-/// request, the fallback's included, first passes the `Host` check; the BAPI and the dev page
-/// also refuse requests that came through a proxy.
-pub(crate) fn router(state: Arc<Instance>) -> Router {
-    let hosts = state.hosts.clone();
-    let inner = Router::new()
-        .merge(fapi::router(state.clone()))
-        .merge(oauth::router())
-        .nest(
-            "/api",
-            bapi::router(state.clone()).layer(middleware::from_fn(direct_only)),
-        )
-        .merge(assets::router())
-        .merge(dev_page::router().layer(middleware::from_fn(direct_only)))
-        .fallback(|| async { crate::ApiError::not_found("Endpoint") })
-        .with_state(state);
-    Router::new().fallback_service(
-        ServiceBuilder::new()
-            .layer(middleware::from_fn_with_state(hosts, check_host))
-            .map_request(tunnel_method)
-            .service(inner),
-    )
 }

@@ -81,7 +81,7 @@ impl SigningKey {
                         path: path.clone(),
                         reason: e.to_string(),
                     })?;
-            crate::write_private_file(&path, pem.as_bytes()).map_err(io_error)?;
+            crate::util::write_private_file(&path, pem.as_bytes()).map_err(io_error)?;
             key
         };
         Self::from_key(&key, &path)

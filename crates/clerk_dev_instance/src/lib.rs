@@ -38,45 +38,37 @@ mod dev_page;
 mod env_config;
 mod error;
 mod fapi;
+mod form;
 mod instance;
 mod keys;
 mod local_only;
+mod names;
 mod oauth;
 mod org_ops;
 mod org_views;
 mod orgs;
 mod passwords;
+mod router;
 mod store;
 mod throttle;
 mod util;
 mod views;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
 
 pub use billing::METADATA_KEY as BILLING_METADATA_KEY;
+pub use config::OrgPermission;
 pub use config::{DevInstanceConfig, InstanceEnvironment, Limits, OAuthClient};
 pub use error::{ApiError, DevInstanceError};
 pub use local_only::{bind_guard, ALLOW_REMOTE_VAR};
-pub use orgs::OrgPermission;
+pub use names::{
+    CLERK_JS_VERSION, CLERK_UI_VERSION, CLIENT_COOKIE, ISSUER, PUBLISHABLE_KEY,
+    PUBLISHABLE_KEY_LIVE,
+};
 
 use instance::Instance;
-
-/// Publishable key of every local dev instance: `pk_test_` + base64(`clerk.localhost$`).
-pub const PUBLISHABLE_KEY: &str = "pk_test_Y2xlcmsubG9jYWxob3N0JA";
-/// Publishable key of a dev instance playing a production instance
-/// ([`InstanceEnvironment::Production`]): `pk_live_` + base64(`clerk.localhost$`).
-pub const PUBLISHABLE_KEY_LIVE: &str = "pk_live_Y2xlcmsubG9jYWxob3N0JA";
-/// The `iss` claim of the instance's session tokens.
-pub const ISSUER: &str = "https://clerk.localhost";
-/// Name of the HttpOnly cookie identifying the browser's client at the instance.
-pub const CLIENT_COOKIE: &str = "__clerk_dev_client";
-/// The `@clerk/clerk-js` version whose bundles the instance serves.
-pub const CLERK_JS_VERSION: &str = "6.40.0";
-/// The `@clerk/ui` version whose bundles the instance serves.
-pub const CLERK_UI_VERSION: &str = "1.36.0";
 
 /// An opened local Clerk dev instance. Cheap to clone; all clones share the same state.
 #[derive(Clone)]
@@ -164,7 +156,7 @@ impl DevInstance {
 
     /// The axum router to nest at `/__clerk`.
     pub fn router(&self) -> Router {
-        instance::router(self.inner.clone())
+        router::router(self.inner.clone())
     }
 }
 
@@ -172,18 +164,4 @@ impl DevInstance {
 /// secrets of apps running against the instance, e.g. a session secret).
 pub fn random_secret(len: usize) -> String {
     util::random_token(len)
-}
-
-/// Writes `bytes` to `path`, readable only by the owner (0600 on Unix).
-pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::config::DevInstanceConfig;
+use crate::config::{DevInstanceConfig, OrgPermission};
 use crate::store::{MembershipRecord, OrgRecord};
 
 /// The role of an organization's creator and of its administrators.
@@ -25,33 +25,6 @@ const MEMBER_SYSTEM_PERMISSIONS: &[&str] = &["org:sys_memberships:read"];
 
 /// The roles the instance knows, with their display names.
 pub(crate) const ROLES: &[(&str, &str)] = &[(ROLE_ADMIN, "Admin"), (ROLE_MEMBER, "Member")];
-
-/// A custom organization permission and the roles that have it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgPermission {
-    /// The permission key, `org:<feature>:<permission>` (e.g. `org:invoices:read`).
-    pub key: String,
-    /// Role keys that have it (`org:admin`, `org:member`).
-    pub roles: Vec<String>,
-}
-
-impl OrgPermission {
-    /// `key` granted to each of `roles`.
-    pub fn new(key: impl Into<String>, roles: &[&str]) -> Self {
-        Self {
-            key: key.into(),
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-        }
-    }
-
-    /// `(feature, permission)` of an `org:<feature>:<permission>` key.
-    fn parts(&self) -> Option<(&str, &str)> {
-        let mut parts = self.key.strip_prefix("org:")?.splitn(2, ':');
-        let feature = parts.next().filter(|f| !f.is_empty())?;
-        let permission = parts.next().filter(|p| !p.is_empty() && !p.contains(':'))?;
-        Some((feature, permission))
-    }
-}
 
 /// `role` with the `org:` prefix (Clerk accepts `admin` for `org:admin`).
 pub(crate) fn normalize_role(role: &str) -> String {

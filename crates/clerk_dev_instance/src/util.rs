@@ -1,13 +1,12 @@
 //! Small helpers: random identifiers, clocks, cookies and origins.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::http::HeaderMap;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
-
-use crate::config::DevInstanceConfig;
 
 /// A Clerk-style identifier: `prefix_` followed by 24 random alphanumeric characters.
 pub(crate) fn new_id(prefix: &str) -> String {
@@ -61,21 +60,6 @@ pub(crate) fn origin_of(url: &str) -> Option<&str> {
     Some(&url[..scheme_end + 3 + authority_len])
 }
 
-/// The app origin a browser request came from: its `Origin` header, else its `Referer`'s
-/// origin, provided it is one of the configured app origins.
-pub(crate) fn request_origin<'a>(
-    headers: &HeaderMap,
-    config: &'a DevInstanceConfig,
-) -> Option<&'a str> {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let from_origin = header(axum::http::header::ORIGIN).and_then(|o| config.known_origin(o));
-    from_origin.or_else(|| {
-        header(axum::http::header::REFERER)
-            .and_then(origin_of)
-            .and_then(|o| config.known_origin(o))
-    })
-}
-
 /// Compares two strings in time independent of where they first differ.
 pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -114,4 +98,18 @@ pub(crate) fn insert_capped<V>(
         };
     }
     map.insert(key, value);
+}
+
+/// Writes `bytes` to `path`, readable only by the owner (0600 on Unix).
+pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)
 }

@@ -16,8 +16,8 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::fapi::Shared;
 use crate::instance::Instance;
+use crate::instance::Shared;
 use crate::util::constant_time_eq;
 
 /// The BAPI routes, all behind the secret-key check.

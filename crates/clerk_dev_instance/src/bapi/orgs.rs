@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::users::{invalid, object_body, object_field, string_field};
 use crate::error::ApiError;
-use crate::fapi::Shared;
+use crate::instance::Shared;
 use crate::org_ops::{self, CreateOrg};
 use crate::org_views::{membership_json, memberships_json, org_json, paginated, Api};
 use crate::store::MembershipsOf;

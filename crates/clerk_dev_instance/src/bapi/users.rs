@@ -8,7 +8,8 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
-use crate::fapi::{is_valid_email, password_hash, Shared};
+use crate::fapi::{is_valid_email, password_hash};
+use crate::instance::Shared;
 use crate::store::{NewUser, UserQuery, UserRecord};
 use crate::views::backend_user_json;
 

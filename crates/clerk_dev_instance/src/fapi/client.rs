@@ -6,8 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::{render_client, Ctx, Shared};
+use super::ctx::{render_client, Ctx};
 use crate::error::ApiError;
+use crate::instance::Shared;
 
 /// `GET /v1/client`: the browser's client (created and cookied on first contact).
 pub(crate) async fn get(State(state): State<Shared>, ctx: Ctx) -> Result<Response, ApiError> {

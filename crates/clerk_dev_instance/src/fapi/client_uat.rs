@@ -15,10 +15,10 @@ use axum::response::Response;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use super::Shared;
 use crate::config::InstanceEnvironment;
 use crate::error::ApiError;
 use crate::instance::Instance;
+use crate::instance::Shared;
 use crate::store::ClientRecord;
 use crate::util::cookie;
 

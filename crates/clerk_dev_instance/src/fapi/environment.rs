@@ -8,9 +8,9 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::Shared;
+use crate::config::request_origin;
 use crate::config::InstanceEnvironment;
-use crate::util::request_origin;
+use crate::instance::Shared;
 
 fn attribute(enabled: bool, extra: Value) -> Value {
     let mut base = json!({

@@ -14,10 +14,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::client_uat::{self, SESSION};
-use super::{Ctx, Shared};
+use super::ctx::Ctx;
 use crate::config::InstanceEnvironment;
 use crate::error::ApiError;
 use crate::instance::Instance;
+use crate::instance::Shared;
 use crate::util::{insert_capped, origin_of, random_token};
 
 /// Attributes that delete a cookie.

@@ -9,9 +9,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::ctx::{user_json, Ctx};
 use super::sign_up::{parse_metadata, password_hash};
-use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
+use crate::form::FormBody;
+use crate::instance::Shared;
 use crate::store::SessionRecord;
 use crate::throttle::Locked;
 
@@ -36,7 +38,7 @@ async fn show(
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
     let (_, user) = ctx.session(&state, session_param(&q))?;
-    ctx.respond(&state, super::user_json(&state, &user)?)
+    ctx.respond(&state, user_json(&state, &user)?)
 }
 
 /// `PATCH /v1/me`: first/last name and unsafe metadata (JSON object, replaced).
@@ -62,7 +64,7 @@ async fn update(
         user.unsafe_metadata = parse_metadata(metadata)?;
     }
     state.store.save_user(&mut user)?;
-    ctx.respond(&state, super::user_json(&state, &user)?)
+    ctx.respond(&state, user_json(&state, &user)?)
 }
 
 /// `POST /v1/me/change_password` with `current_password`, `new_password` and optionally
@@ -101,7 +103,7 @@ async fn change_password(
             }
         }
     }
-    ctx.respond(&state, super::user_json(&state, &user)?)
+    ctx.respond(&state, user_json(&state, &user)?)
 }
 
 /// `DELETE /v1/me`: deletes the account (allowed: `delete_self` is on) and its sessions.

@@ -13,10 +13,12 @@ use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use serde_json::{json, Value};
 
+use super::ctx::Ctx;
 use super::sessions::not_a_member;
-use super::{Ctx, FormBody, Shared};
 use crate::error::ApiError;
+use crate::form::FormBody;
 use crate::instance::Instance;
+use crate::instance::Shared;
 use crate::org_ops::{self, CreateOrg};
 use crate::org_views::{
     invitation_json, membership_json, memberships_json, org_json, paginated, Api,

@@ -6,8 +6,10 @@ use axum::routing::{delete, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::{render_client, render_session, Ctx, FormBody, Shared};
+use super::ctx::{render_client, render_session, Ctx};
 use crate::error::ApiError;
+use crate::form::FormBody;
+use crate::instance::Shared;
 use crate::util::now_secs;
 
 /// Session routes.

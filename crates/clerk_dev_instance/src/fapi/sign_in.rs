@@ -7,9 +7,11 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
 
-use super::{Ctx, FormBody, Shared};
+use super::ctx::Ctx;
 use crate::error::ApiError;
+use crate::form::FormBody;
 use crate::instance::Instance;
+use crate::instance::Shared;
 use crate::store::{SignInAttempt, UserRecord};
 use crate::throttle::Locked;
 use crate::util::{new_id, now_ms};

@@ -9,10 +9,11 @@ use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::error::{OAuthError, KNOWN_SCOPES};
 use super::form::{error_page, sign_in_page};
 use super::grants::{AuthRequest, MAX_FAILURES};
-use super::{OAuthError, KNOWN_SCOPES};
-use crate::fapi::{Ctx, FormBody};
+use crate::fapi::ctx::Ctx;
+use crate::form::FormBody;
 use crate::instance::Instance;
 use crate::store::UserRecord;
 use crate::throttle::Locked;

@@ -12,11 +12,11 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Value};
 
+use super::error::OAuthError;
 use super::grants::TOKEN_TTL;
 use super::userinfo::full_name;
-use super::OAuthError;
 use crate::config::OAuthClient;
-use crate::fapi::FormBody;
+use crate::form::FormBody;
 use crate::instance::Instance;
 use crate::util::{constant_time_eq, now_secs, random_token};
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::OAuthError;
+use super::error::OAuthError;
 use crate::instance::Instance;
 use crate::store::UserRecord;
 

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::Store;
+use super::database::Store;
 use crate::util::{new_id, now_ms, random_token};
 
 const DAY_MS: i64 = 86_400_000;

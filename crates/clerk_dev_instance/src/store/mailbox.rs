@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::Store;
+use super::database::Store;
 use crate::util::now_ms;
 
 /// Messages kept; older ones are deleted (anyone can ask for a code to be "sent").

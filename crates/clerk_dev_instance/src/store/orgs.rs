@@ -3,51 +3,8 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde_json::Value;
 
-use super::Store;
+use super::database::Store;
 use crate::util::{new_id, now_ms};
-
-/// Tables of this module (applied with the rest of the schema).
-pub(super) const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS organizations (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    slug TEXT NOT NULL UNIQUE,
-    max_allowed_memberships INTEGER NOT NULL DEFAULT 0,
-    admin_delete_enabled INTEGER NOT NULL DEFAULT 1,
-    public_metadata TEXT NOT NULL DEFAULT '{}',
-    private_metadata TEXT NOT NULL DEFAULT '{}',
-    created_by TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS organization_memberships (
-    id TEXT PRIMARY KEY,
-    organization_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    role TEXT NOT NULL,
-    public_metadata TEXT NOT NULL DEFAULT '{}',
-    private_metadata TEXT NOT NULL DEFAULT '{}',
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    UNIQUE (organization_id, user_id)
-);
-CREATE INDEX IF NOT EXISTS memberships_by_user ON organization_memberships (user_id);
-CREATE TABLE IF NOT EXISTS organization_invitations (
-    id TEXT PRIMARY KEY,
-    organization_id TEXT NOT NULL,
-    email TEXT NOT NULL COLLATE NOCASE,
-    role TEXT NOT NULL,
-    status TEXT NOT NULL,
-    inviter_user_id TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS invitations_by_email ON organization_invitations (email);
-CREATE TABLE IF NOT EXISTS session_organizations (
-    session_id TEXT PRIMARY KEY,
-    organization_id TEXT NOT NULL
-);
-";
 
 /// A stored organization.
 #[derive(Debug, Clone)]

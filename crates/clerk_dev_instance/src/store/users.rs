@@ -3,7 +3,7 @@
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde_json::Value;
 
-use super::Store;
+use super::database::Store;
 use crate::util::{new_id, now_ms};
 
 /// A stored user.
