@@ -5,7 +5,9 @@ use crate::routes::{HomePage, NotFound, ProfilePage, SignInPage, SignUpPage};
 use leptos::prelude::*;
 // `Show` named: it wins over `leptos::prelude::Show`.
 use crate::assets::{HydrationScripts, Stylesheet};
-use leptos_clerk::{ClerkProvider, ClerkScripts, Show, SignInButton, SignUpButton, UserButton};
+use leptos_clerk::{
+    ClerkProvider, ClerkScripts, Show, SignInButton, SignUpButton, UserButton, When,
+};
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
@@ -81,7 +83,7 @@ fn Header() -> impl IntoView {
                 // Your links.{%- if with_demo %}
                 <crate::routes::demo::DemoNav/> // the demo pages' links{%- endif %}
                 <Show
-                    when="signed-in"
+                    when=When::SignedIn
                     fallback=|| view! { <SignInButton class="secondary"/> <SignUpButton/> }
                 >
                     <UserButton/>

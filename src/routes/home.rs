@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 // `Show` named: it wins over `leptos::prelude::Show`.
-use leptos_clerk::{use_user, Show};
+use leptos_clerk::{use_user, Show, When};
 
 /// The home page: says whether you are signed in, plus a small interactive element that proves
 /// the page hydrated.
@@ -21,7 +21,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <h1>"Welcome to the Leptos + Clerk starter"</h1>
         <Show
-            when="signed-in"
+            when=When::SignedIn
             fallback=|| {
                 view! {
                     <p id="auth-status">

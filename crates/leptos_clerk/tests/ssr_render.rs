@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_clerk::*;
 use leptos_clerk::{AuthSnapshot, ClerkState, ClerkUrls, UserSnapshot};
 // Named, so that it wins over `leptos::prelude::Show` (both are glob imports above).
-use leptos_clerk::{Show, When};
+use leptos_clerk::{Show, UnknownWhen, When};
 
 fn state(auth: AuthSnapshot) -> ClerkState {
     ClerkState {
@@ -322,10 +322,10 @@ fn a_rendered_page_can_be_dropped_on_another_thread() {
 fn show_page() -> impl IntoView {
     view! {
         <ClerkProvider>
-            <Show when="signed-in" fallback=|| view! { <span id="in-no">"in: no"</span> }>
+            <Show when=When::SignedIn fallback=|| view! { <span id="in-no">"in: no"</span> }>
                 <span id="in-yes">"in: yes"</span>
             </Show>
-            <Show when="signed-out" fallback=|| view! { <span id="out-no">"out: no"</span> }>
+            <Show when=When::SignedOut fallback=|| view! { <span id="out-no">"out: no"</span> }>
                 <span id="out-yes">"out: yes"</span>
             </Show>
             <Show
@@ -458,7 +458,15 @@ fn show_without_server_state_counts_as_signed_out_and_waits_for_other_checks() {
 }
 
 #[test]
-#[should_panic(expected = "expected \"signed-in\" or \"signed-out\"")]
-fn show_refuses_an_unknown_when_text() {
-    let _ = When::from("signed-on");
+fn a_when_text_parses_to_its_condition_or_a_typed_error_never_a_panic() {
+    assert!(matches!("signed-in".parse(), Ok(When::SignedIn)));
+    assert!(matches!(When::try_from("signed-out"), Ok(When::SignedOut)));
+    for text in ["signed-on", "", "Signed-In", "org:admin"] {
+        let error = text.parse::<When>().unwrap_err();
+        assert_eq!(error, UnknownWhen(text.to_owned()));
+        assert!(error
+            .to_string()
+            .contains("expected \"signed-in\" or \"signed-out\""));
+        assert_eq!(When::try_from(text).unwrap_err(), error);
+    }
 }

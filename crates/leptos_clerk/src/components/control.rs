@@ -1,5 +1,6 @@
 //! Components that show their children depending on the auth state.
 
+use std::str::FromStr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -10,9 +11,9 @@ use crate::state::AuthSnapshot;
 /// What [`Show`] checks, like `@clerk/react` Core 3's `when` prop.
 #[derive(Clone)]
 pub enum When {
-    /// A user is signed in (`when="signed-in"`).
+    /// A user is signed in (`"signed-in"`).
     SignedIn,
-    /// Nobody is signed in (`when="signed-out"`).
+    /// Nobody is signed in (`"signed-out"`).
     SignedOut,
     /// The user has this role in the active organization (`org:` prefix optional).
     Role(String),
@@ -61,22 +62,33 @@ impl std::fmt::Debug for When {
     }
 }
 
-impl From<&str> for When {
-    /// `"signed-in"` or `"signed-out"`, as in `<Show when="signed-in">`.
-    ///
-    /// # Panics
-    ///
-    /// On any other text: use `When::Role(…)`, `When::Permission(…)`, `When::Feature(…)`,
-    /// `When::Plan(…)` or `When::check(…)` for the other conditions.
-    fn from(when: &str) -> Self {
+/// A `when` text that names no condition: only `"signed-in"` and `"signed-out"` do.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a `when` condition: expected \"signed-in\" or \"signed-out\"; use \
+     When::Role/Permission/Feature/Plan/check for the other conditions"
+)]
+pub struct UnknownWhen(pub String);
+
+impl FromStr for When {
+    type Err = UnknownWhen;
+
+    /// `"signed-in"` or `"signed-out"`, as Clerk writes them (`<Show when="signed-in">`).
+    fn from_str(when: &str) -> Result<Self, UnknownWhen> {
         match when {
-            "signed-in" => When::SignedIn,
-            "signed-out" => When::SignedOut,
-            other => panic!(
-                "<Show when=\"{other}\">: expected \"signed-in\" or \"signed-out\"; use \
-                 When::Role/Permission/Feature/Plan/check for other conditions"
-            ),
+            "signed-in" => Ok(When::SignedIn),
+            "signed-out" => Ok(When::SignedOut),
+            other => Err(UnknownWhen(other.to_owned())),
         }
+    }
+}
+
+impl TryFrom<&str> for When {
+    type Error = UnknownWhen;
+
+    /// [`When::from_str`](FromStr::from_str).
+    fn try_from(when: &str) -> Result<Self, UnknownWhen> {
+        when.parse()
     }
 }
 
@@ -90,8 +102,7 @@ impl From<&str> for When {
 /// (`use leptos_clerk::Show;`) so that it wins over the glob-imported `leptos::prelude::Show`.
 #[component]
 pub fn Show(
-    /// The condition: `"signed-in"`, `"signed-out"`, or a [`When`].
-    #[prop(into)]
+    /// The condition ([`When::SignedIn`], [`When::Role`], …).
     when: When,
     /// What is shown when `when` does not pass (nothing by default).
     #[prop(optional, into)]
@@ -113,13 +124,13 @@ pub fn Show(
     }
 }
 
-/// Renders its children only for a signed-in user: `<Show when="signed-in">`.
+/// Renders its children only for a signed-in user: `<Show when=When::SignedIn>`.
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     view! { <Show when=When::SignedIn children/> }
 }
 
-/// Renders its children only when no user is signed in: `<Show when="signed-out">`.
+/// Renders its children only when no user is signed in: `<Show when=When::SignedOut>`.
 #[component]
 pub fn SignedOut(children: ChildrenFn) -> impl IntoView {
     view! { <Show when=When::SignedOut children/> }

@@ -20,7 +20,7 @@ mod redirect;
 
 pub use buttons::{ButtonMode, SignInButton, SignOutButton, SignUpButton};
 pub use control::{
-    ClerkFailed, ClerkLoaded, ClerkLoading, Protect, Show, SignedIn, SignedOut, When,
+    ClerkFailed, ClerkLoaded, ClerkLoading, Protect, Show, SignedIn, SignedOut, UnknownWhen, When,
 };
 pub use mounted::{
     CreateOrganization, OrganizationList, OrganizationProfile, OrganizationSwitcher, SignIn,
