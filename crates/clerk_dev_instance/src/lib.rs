@@ -28,7 +28,8 @@
 //! ([`Limits`]).
 
 #![recursion_limit = "256"]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(unreachable_pub)]
 
 mod assets;
 mod bapi;

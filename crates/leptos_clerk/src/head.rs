@@ -1,5 +1,9 @@
 //! [`ClerkScripts`]: what the document `<head>` needs for Clerk.
 
+// Leptos' `#[component]` derives a public props builder for each component, which this crate
+// does not re-export (the `view!` macro names it, users never do).
+#![allow(unreachable_pub)]
+
 use std::sync::atomic::AtomicBool;
 
 use leptos::prelude::*;
@@ -56,7 +60,7 @@ pub fn ClerkScripts() -> impl IntoView {
 /// The state as JSON that is safe inside a `<script>` element: `<`, `>`, `&`
 /// and the JavaScript line separators are written as `\u` escapes, so no value
 /// can close the element (`</script>`) or open a comment (`<!--`).
-pub fn state_json(state: &ClerkState) -> String {
+pub(crate) fn state_json(state: &ClerkState) -> String {
     let json = serde_json::to_string(state).unwrap_or_else(|_| "{}".to_owned());
     let mut escaped = String::with_capacity(json.len());
     for character in json.chars() {

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::browser::{self, ClerkJs, ClerkJsError};
 use crate::provider::{warn_once, ClerkContext};
-pub use crate::state::is_authorized;
+pub(crate) use crate::state::is_authorized;
 use crate::state::{AuthSnapshot, Check, UserSnapshot};
 
 /// A hook was called outside [`crate::ClerkProvider`].
@@ -20,13 +20,15 @@ use crate::state::{AuthSnapshot, Check, UserSnapshot};
     "{hook} was called outside <ClerkProvider>: wrap the app's routes in <ClerkProvider> \
      (inside <Router>); until then it reports a signed-out user"
 )]
-pub struct MissingProviderError {
+pub(crate) struct MissingProviderError {
     /// The hook or component that looked for the context.
     pub hook: &'static str,
 }
 
 /// The Clerk context, or why there is none.
-pub fn try_use_clerk_context(hook: &'static str) -> Result<ClerkContext, MissingProviderError> {
+pub(crate) fn try_use_clerk_context(
+    hook: &'static str,
+) -> Result<ClerkContext, MissingProviderError> {
     use_context::<ClerkContext>().ok_or(MissingProviderError { hook })
 }
 

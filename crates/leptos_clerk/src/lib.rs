@@ -21,6 +21,7 @@
 //! Every other module is private; what an app needs is re-exported here or in [`server`].
 
 #![deny(missing_docs)]
+#![deny(unreachable_pub)]
 
 mod browser;
 mod components;

@@ -42,6 +42,10 @@
 //! }
 //! ```
 
+// Leptos' `#[component]` derives a public props builder for each component, which this crate
+// does not re-export (the `view!` macro names it, users never do).
+#![allow(unreachable_pub)]
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use leptos::prelude::*;

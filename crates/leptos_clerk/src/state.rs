@@ -237,7 +237,11 @@ impl OrganizationsSnapshot {
 
 /// Clerk's `has({ role, permission })` for the active organization: signed in,
 /// and every given check passes. Roles and permissions may omit the `org:` prefix.
-pub fn is_authorized(auth: &AuthSnapshot, role: Option<&str>, permission: Option<&str>) -> bool {
+pub(crate) fn is_authorized(
+    auth: &AuthSnapshot,
+    role: Option<&str>,
+    permission: Option<&str>,
+) -> bool {
     if !auth.is_signed_in() {
         return false;
     }

@@ -20,7 +20,7 @@ const SCRIPT_TIMEOUT_MS: u32 = 15_000;
 
 /// Client-side navigation used for ClerkJS's `routerPush` / `routerReplace`:
 /// `(path, replace)`.
-pub type Navigator = Rc<dyn Fn(&str, bool)>;
+pub(crate) type Navigator = Rc<dyn Fn(&str, bool)>;
 
 enum LoadState {
     Idle,
@@ -36,7 +36,7 @@ thread_local! {
 /// Loads ClerkJS once per page: waits for the deferred script, then calls
 /// `Clerk.load()` with the state's URLs. Concurrent and later callers share
 /// the outcome of the first call.
-pub async fn load_clerk(
+pub(crate) async fn load_clerk(
     state: &ClerkState,
     navigator: Option<Navigator>,
 ) -> Result<ClerkJs, ClerkJsError> {
@@ -56,13 +56,13 @@ pub async fn load_clerk(
 
 /// The loaded ClerkJS instance, waiting while a load is in progress; `None`
 /// when ClerkJS was never requested or failed to load.
-pub async fn loaded_clerk() -> Option<ClerkJs> {
+pub(crate) async fn loaded_clerk() -> Option<ClerkJs> {
     wait_for_outcome().await.and_then(Result::ok)
 }
 
 /// A fresh session token for `Authorization: Bearer`, or `None` when signed
 /// out or ClerkJS is unavailable (the `__session` cookie still goes along).
-pub async fn session_token() -> Option<String> {
+pub(crate) async fn session_token() -> Option<String> {
     fresh_session_token(false).await
 }
 

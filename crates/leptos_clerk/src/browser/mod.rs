@@ -29,8 +29,12 @@ pub(crate) use options::{
 pub use options::{OrganizationProps, RedirectOptions};
 
 #[cfg(feature = "hydrate")]
-pub use clerk::{ClerkJs, Listener};
+pub use clerk::ClerkJs;
 #[cfg(feature = "hydrate")]
-pub use loader::{load_clerk, loaded_clerk, session_token, Navigator};
+pub(crate) use clerk::Listener;
+#[cfg(feature = "hydrate")]
+pub(crate) use loader::{load_clerk, loaded_clerk, session_token, Navigator};
 #[cfg(not(feature = "hydrate"))]
-pub use noop::{loaded_clerk, session_token, ClerkJs};
+pub use noop::ClerkJs;
+#[cfg(not(feature = "hydrate"))]
+pub(crate) use noop::{loaded_clerk, session_token};

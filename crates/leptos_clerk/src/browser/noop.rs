@@ -91,11 +91,11 @@ impl ClerkJs {
 }
 
 /// The loaded ClerkJS instance: never, outside the browser.
-pub async fn loaded_clerk() -> Option<ClerkJs> {
+pub(crate) async fn loaded_clerk() -> Option<ClerkJs> {
     None
 }
 
 /// A fresh session token: never, outside the browser.
-pub async fn session_token() -> Option<String> {
+pub(crate) async fn session_token() -> Option<String> {
     None
 }

@@ -53,7 +53,7 @@ impl Mountable {
 
 /// The data part of the `Clerk.load(options)` argument (the functions
 /// `routerPush` / `routerReplace` and `ui.ClerkUI` are added in the browser).
-pub fn load_options(state: &ClerkState) -> Value {
+pub(super) fn load_options(state: &ClerkState) -> Value {
     let urls = &state.urls;
     let mut options = Map::new();
     insert(&mut options, "signInUrl", Some(&urls.sign_in_url));
@@ -78,7 +78,7 @@ pub fn load_options(state: &ClerkState) -> Value {
 }
 
 /// Props of `mountSignIn` for a path-routed `<SignIn/>` living at `path`.
-pub fn sign_in_props(urls: &ClerkUrls, path: &str) -> Value {
+pub(crate) fn sign_in_props(urls: &ClerkUrls, path: &str) -> Value {
     let mut props = routed(path);
     insert(&mut props, "signUpUrl", Some(&urls.sign_up_url));
     insert_redirects(&mut props, urls);
@@ -86,7 +86,7 @@ pub fn sign_in_props(urls: &ClerkUrls, path: &str) -> Value {
 }
 
 /// Props of `mountSignUp` for a path-routed `<SignUp/>` living at `path`.
-pub fn sign_up_props(urls: &ClerkUrls, path: &str) -> Value {
+pub(crate) fn sign_up_props(urls: &ClerkUrls, path: &str) -> Value {
     let mut props = routed(path);
     insert(&mut props, "signInUrl", Some(&urls.sign_in_url));
     insert_redirects(&mut props, urls);
@@ -94,12 +94,12 @@ pub fn sign_up_props(urls: &ClerkUrls, path: &str) -> Value {
 }
 
 /// Props of `mountUserProfile` for a path-routed `<UserProfile/>` at `path`.
-pub fn user_profile_props(path: &str) -> Value {
+pub(crate) fn user_profile_props(path: &str) -> Value {
     Value::Object(routed(path))
 }
 
 /// Props of `mountUserButton`.
-pub fn user_button_props(after_sign_out_url: Option<&str>) -> Value {
+pub(crate) fn user_button_props(after_sign_out_url: Option<&str>) -> Value {
     let mut props = Map::new();
     insert(&mut props, "afterSignOutUrl", after_sign_out_url);
     Value::Object(props)
@@ -125,7 +125,7 @@ pub struct OrganizationProps {
 }
 
 /// Props of `mount<component>` for one of the organization components.
-pub fn organization_props(component: Mountable, props: &OrganizationProps) -> Value {
+pub(crate) fn organization_props(component: Mountable, props: &OrganizationProps) -> Value {
     let mut out = match (component, &props.path) {
         (Mountable::OrganizationProfile | Mountable::CreateOrganization, Some(path)) => {
             routed(path)
@@ -214,7 +214,7 @@ impl RedirectOptions {
 }
 
 /// Options of `signOut`.
-pub fn sign_out_options(redirect_url: Option<&str>) -> Value {
+pub(super) fn sign_out_options(redirect_url: Option<&str>) -> Value {
     let mut options = Map::new();
     insert(&mut options, "redirectUrl", redirect_url);
     Value::Object(options)
@@ -223,7 +223,7 @@ pub fn sign_out_options(redirect_url: Option<&str>) -> Value {
 /// Turns a URL ClerkJS asks the router to open into a path for client-side
 /// navigation, or `None` when it points to another origin (or is not a URL
 /// the router can handle) and needs a full page load instead.
-pub fn in_app_path(to: &str, origin: &str) -> Option<String> {
+pub(super) fn in_app_path(to: &str, origin: &str) -> Option<String> {
     let rest = match to.strip_prefix(origin) {
         Some(rest) if !origin.is_empty() => rest,
         _ => to,

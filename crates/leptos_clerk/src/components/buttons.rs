@@ -4,6 +4,10 @@
 //! before ClerkJS has loaded waits for it, and falls back to a plain
 //! navigation to the sign-in / sign-up URL if ClerkJS is unavailable.
 
+// Leptos' `#[component]` derives a public props builder for each component, which this crate
+// does not re-export (the `view!` macro names it, users never do).
+#![allow(unreachable_pub)]
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

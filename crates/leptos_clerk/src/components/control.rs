@@ -1,5 +1,9 @@
 //! Components that show their children depending on the auth state.
 
+// Leptos' `#[component]` derives a public props builder for each component, which this crate
+// does not re-export (the `view!` macro names it, users never do).
+#![allow(unreachable_pub)]
+
 use std::str::FromStr;
 use std::sync::Arc;
 

@@ -5,6 +5,10 @@
 //! effect mounts the component into it, and it is unmounted when the view goes
 //! away (e.g. on a route change).
 
+// Leptos' `#[component]` derives a public props builder for each component, which this crate
+// does not re-export (the `view!` macro names it, users never do).
+#![allow(unreachable_pub)]
+
 use leptos::html::Div;
 use leptos::prelude::*;
 

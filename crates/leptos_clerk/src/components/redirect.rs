@@ -1,5 +1,9 @@
 //! Components that navigate to the sign-in / sign-up page once ClerkJS has loaded.
 
+// Leptos' `#[component]` derives a public props builder for each component, which this crate
+// does not re-export (the `view!` macro names it, users never do).
+#![allow(unreachable_pub)]
+
 use leptos::prelude::*;
 
 use crate::browser::RedirectOptions;

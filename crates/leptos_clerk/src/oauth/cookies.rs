@@ -38,7 +38,7 @@ pub(crate) enum CookieRead {
 
 impl CookieSealer {
     /// Derives one AES-GCM key per session secret.
-    pub fn new(config: &ClerkOAuthConfig) -> Self {
+    pub(crate) fn new(config: &ClerkOAuthConfig) -> Self {
         let keys = config
             .session_secrets
             .0
@@ -57,7 +57,7 @@ impl CookieSealer {
     }
 
     /// Encrypts `value` with the newest key; returns the cookie value.
-    pub fn seal(&self, name: &str, value: &str) -> String {
+    pub(crate) fn seal(&self, name: &str, value: &str) -> String {
         let mut jar = CookieJar::new();
         jar.private_mut(&self.keys[0])
             .add(Cookie::new(name.to_owned(), value.to_owned()));
@@ -67,7 +67,7 @@ impl CookieSealer {
     }
 
     /// Decrypts a cookie value, trying every key, newest first.
-    pub fn open(&self, name: &str, sealed: &str) -> Option<Opened> {
+    pub(crate) fn open(&self, name: &str, sealed: &str) -> Option<Opened> {
         self.keys.iter().enumerate().find_map(|(index, key)| {
             let mut jar = CookieJar::new();
             jar.add_original(Cookie::new(name.to_owned(), sealed.to_owned()));
@@ -79,7 +79,7 @@ impl CookieSealer {
     }
 
     /// Reads and opens the cookie `name` from request headers.
-    pub fn read(&self, headers: &HeaderMap, name: &str) -> CookieRead {
+    pub(crate) fn read(&self, headers: &HeaderMap, name: &str) -> CookieRead {
         let Some(sealed) = find_cookie(headers, name) else {
             return CookieRead::Absent;
         };
@@ -90,7 +90,7 @@ impl CookieSealer {
     }
 
     /// A `Set-Cookie` value storing `value` sealed under `name` for `max_age_secs`.
-    pub fn set_cookie(&self, name: &str, value: &str, max_age_secs: u64) -> HeaderValue {
+    pub(crate) fn set_cookie(&self, name: &str, value: &str, max_age_secs: u64) -> HeaderValue {
         let sealed = self.seal(name, value);
         if sealed.len() > 4000 {
             tracing::warn!(
@@ -104,7 +104,7 @@ impl CookieSealer {
     }
 
     /// A `Set-Cookie` value deleting `name`.
-    pub fn clear_cookie(&self, name: &str) -> HeaderValue {
+    pub(crate) fn clear_cookie(&self, name: &str) -> HeaderValue {
         let build = Cookie::build((name.to_owned(), ""))
             .max_age(cookie::time::Duration::ZERO)
             .expires(cookie::time::OffsetDateTime::UNIX_EPOCH);

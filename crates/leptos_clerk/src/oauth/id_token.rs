@@ -25,7 +25,7 @@ pub(crate) struct IdTokenVerifier {
 
 impl IdTokenVerifier {
     /// A verifier for tokens issued by `issuer` to `client_id`, keys under `base_url`.
-    pub fn new(base_url: &str, issuer: &str, client_id: &str) -> Self {
+    pub(super) fn new(base_url: &str, issuer: &str, client_id: &str) -> Self {
         Self {
             jwks_urls: [
                 format!("{base_url}/.well-known/jwks.json"),
@@ -38,7 +38,7 @@ impl IdTokenVerifier {
     }
 
     /// Verifies signature, `iss`, `aud`, `exp`, `iat` and `nonce`; returns the claims.
-    pub async fn verify(
+    pub(super) async fn verify(
         &self,
         http: &reqwest::Client,
         token: &str,

@@ -41,7 +41,7 @@ impl std::fmt::Debug for PendingLogin {
 
 impl PendingLogin {
     /// True once [`LOGIN_TTL_SECS`] have passed (or the clock went backwards a lot).
-    pub fn is_expired(&self) -> bool {
+    pub(super) fn is_expired(&self) -> bool {
         let now = now_secs();
         now > self.created_at + LOGIN_TTL_SECS || self.created_at > now + 60
     }

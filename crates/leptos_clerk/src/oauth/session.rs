@@ -45,7 +45,7 @@ pub(crate) struct SessionStore {
 
 impl SessionStore {
     /// Builds the store from the configuration.
-    pub fn new(config: &ClerkOAuthConfig) -> Self {
+    pub(crate) fn new(config: &ClerkOAuthConfig) -> Self {
         Self {
             sealer: CookieSealer::new(config),
             cookie_name: config.session_cookie.clone(),
@@ -55,7 +55,7 @@ impl SessionStore {
     }
 
     /// Opens the session cookie of a request.
-    pub fn read(&self, headers: &HeaderMap) -> SessionCookie {
+    pub(crate) fn read(&self, headers: &HeaderMap) -> SessionCookie {
         let opened = match self.sealer.read(headers, &self.cookie_name) {
             CookieRead::Absent => return SessionCookie::Absent,
             CookieRead::Invalid => return SessionCookie::Invalid,
@@ -76,7 +76,7 @@ impl SessionStore {
     }
 
     /// A `Set-Cookie` value starting a session for `user`.
-    pub fn issue<U: Serialize>(&self, user: &U) -> Result<HeaderValue, serde_json::Error> {
+    pub(crate) fn issue<U: Serialize>(&self, user: &U) -> Result<HeaderValue, serde_json::Error> {
         let iat = now_secs();
         let session = StoredSession {
             user,
@@ -90,7 +90,7 @@ impl SessionStore {
     }
 
     /// A `Set-Cookie` value ending the session.
-    pub fn clear(&self) -> HeaderValue {
+    pub(crate) fn clear(&self) -> HeaderValue {
         self.sealer.clear_cookie(&self.cookie_name)
     }
 }

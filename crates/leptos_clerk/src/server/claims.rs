@@ -141,7 +141,7 @@ fn str_claim(obj: &Map<String, Value>, name: &str) -> Option<String> {
 }
 
 /// Prepends `org:` unless already present (Clerk's `prefixWithOrg`).
-pub fn prefix_with_org(value: &str) -> String {
+pub(super) fn prefix_with_org(value: &str) -> String {
     if value.starts_with("org:") {
         value.to_owned()
     } else {

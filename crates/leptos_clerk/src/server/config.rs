@@ -31,17 +31,17 @@ use super::satellite::is_absolute_http_url;
 use crate::state::ClerkUrls;
 
 /// Default Backend API base URL (`CLERK_API_URL`).
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+pub(super) const DEFAULT_API_URL: &str = "https://api.clerk.com";
 /// Default `Clerk-API-Version` (`CLERK_API_VERSION`).
-pub const DEFAULT_API_VERSION: &str = "2025-11-10";
+pub(super) const DEFAULT_API_VERSION: &str = "2025-11-10";
 /// Default ClerkJS version (`CLERK_JS_VERSION`).
-pub const DEFAULT_CLERK_JS_VERSION: &str = "6.40.0";
+pub(super) const DEFAULT_CLERK_JS_VERSION: &str = "6.40.0";
 /// Default `@clerk/ui` version (`CLERK_UI_VERSION`).
-pub const DEFAULT_CLERK_UI_VERSION: &str = "1.36.0";
+pub(super) const DEFAULT_CLERK_UI_VERSION: &str = "1.36.0";
 /// Default allowed clock skew in seconds (`CLERK_CLOCK_SKEW_SECS`).
-pub const DEFAULT_CLOCK_SKEW_SECS: u64 = 5;
+pub(super) const DEFAULT_CLOCK_SKEW_SECS: u64 = 5;
 /// Largest accepted clock skew in seconds.
-pub const MAX_CLOCK_SKEW_SECS: u64 = 60;
+pub(super) const MAX_CLOCK_SKEW_SECS: u64 = 60;
 
 /// A start-up configuration error; the message names the variable and the fix.
 #[derive(Debug, Error, PartialEq, Eq)]

@@ -107,7 +107,7 @@ pub(crate) fn clerk_request(parts: &Parts) -> Result<&ClerkRequest, AuthError> {
 }
 
 /// The [`Auth`] of a request that went through the layer.
-pub fn auth_from_parts(parts: &Parts) -> Result<Auth, AuthError> {
+pub(crate) fn auth_from_parts(parts: &Parts) -> Result<Auth, AuthError> {
     clerk_request(parts).map(|request| request.auth.clone())
 }
 
@@ -153,7 +153,7 @@ pub fn require_auth_from_parts(parts: &Parts) -> Result<Auth, AuthError> {
 
 /// `sign_in_url` with `redirect_url=<path and query of this request>` (always
 /// a same-origin path: leading slashes and backslashes are collapsed).
-pub fn sign_in_url(base: &str, parts: &Parts) -> String {
+pub(crate) fn sign_in_url(base: &str, parts: &Parts) -> String {
     let path = same_origin_path(parts.uri.path_and_query().map_or("/", |p| p.as_str()));
     let encoded: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
     let separator = if base.contains('?') { '&' } else { '?' };

@@ -1,6 +1,10 @@
 //! Reading Clerk's cookies from the `Cookie` header(s), with the suffixed
 //! names (`__session_<suffix>`) and Clerk's rules for which set to trust.
 
+// Public to the fuzz targets (feature `fuzzing`, `crate::server::fuzzing`); with that feature on,
+// `unreachable_pub` checks this module like every other.
+#![cfg_attr(not(feature = "fuzzing"), allow(unreachable_pub))]
+
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -15,17 +19,17 @@ use super::verify::peek_claims;
 use super::verify::PeekedClaims;
 
 /// The session token cookie.
-pub const SESSION: &str = "__session";
+pub(super) const SESSION: &str = "__session";
 /// The last sign-in/out time of the client, in seconds (0 = signed out).
-pub const CLIENT_UAT: &str = "__client_uat";
+pub(super) const CLIENT_UAT: &str = "__client_uat";
 /// The development-browser token (development instances).
-pub const DEV_BROWSER: &str = "__clerk_db_jwt";
+pub(super) const DEV_BROWSER: &str = "__clerk_db_jwt";
 /// The legacy handshake token.
-pub const HANDSHAKE: &str = "__clerk_handshake";
+pub(super) const HANDSHAKE: &str = "__clerk_handshake";
 /// The handshake nonce.
-pub const HANDSHAKE_NONCE: &str = "__clerk_handshake_nonce";
+pub(super) const HANDSHAKE_NONCE: &str = "__clerk_handshake_nonce";
 /// The handshake redirect loop counter.
-pub const REDIRECT_COUNT: &str = "__clerk_redirect_count";
+pub(super) const REDIRECT_COUNT: &str = "__clerk_redirect_count";
 
 /// Most cookies read from one request (the rest are ignored).
 const MAX_COOKIES: usize = 256;

@@ -2,6 +2,10 @@
 //! cookies of a document request, and the resolution of its result (a nonce
 //! for the Backend API, or a legacy signed handshake token).
 
+// Public to the fuzz targets (feature `fuzzing`, `crate::server::fuzzing`); with that feature on,
+// `unreachable_pub` checks this module like every other.
+#![cfg_attr(not(feature = "fuzzing"), allow(unreachable_pub))]
+
 use http::header::{ACCEPT, CACHE_CONTROL, LOCATION, SET_COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -12,11 +16,11 @@ use super::reasons::AuthErrorReason;
 use super::redirect::{same_origin_path, without_params};
 
 /// Query parameter carrying the handshake nonce.
-pub const NONCE_PARAM: &str = "__clerk_handshake_nonce";
+pub(super) const NONCE_PARAM: &str = "__clerk_handshake_nonce";
 /// Query parameter carrying a legacy handshake token.
-pub const TOKEN_PARAM: &str = "__clerk_handshake";
+pub(super) const TOKEN_PARAM: &str = "__clerk_handshake";
 /// After this many handshakes in a row the request is signed out instead.
-pub const MAX_REDIRECTS: u32 = 3;
+pub(super) const MAX_REDIRECTS: u32 = 3;
 /// Most Set-Cookie directives accepted from one handshake.
 const MAX_DIRECTIVES: usize = 32;
 
@@ -25,7 +29,7 @@ const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
 
 /// Whether the request loads a page (`sec-fetch-dest: document|iframe`, or no
 /// `sec-fetch-dest` and `accept: text/html…`): only those may be redirected.
-pub fn is_document_request(headers: &HeaderMap) -> bool {
+pub(super) fn is_document_request(headers: &HeaderMap) -> bool {
     let header = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     match header(SEC_FETCH_DEST) {
         Some(dest) => dest == "document" || dest == "iframe",
@@ -47,7 +51,10 @@ pub(crate) fn is_well_formed_nonce(nonce: &str) -> bool {
 /// behind a proxy that overwrites them: anyone can send them), else from the request itself
 /// (`Host`, `http` unless the request target is absolute). The path is made a same-origin
 /// path, so no URL built from it can point at another site.
-pub fn public_url(parts: &http::request::Parts, trust_forwarded_headers: bool) -> Option<Url> {
+pub(super) fn public_url(
+    parts: &http::request::Parts,
+    trust_forwarded_headers: bool,
+) -> Option<Url> {
     let first = |name: &str| {
         parts
             .headers
@@ -74,7 +81,7 @@ pub fn public_url(parts: &http::request::Parts, trust_forwarded_headers: bool) -
 
 /// The path and query of `url` as a same-origin redirect target (leading slashes and
 /// backslashes collapsed, so it never reads as `//other.host`).
-pub fn path_and_query(url: &Url) -> String {
+pub(super) fn path_and_query(url: &Url) -> String {
     match url.query() {
         Some(q) => same_origin_path(&format!("{}?{q}", url.path())),
         None => same_origin_path(url.path()),
@@ -82,7 +89,7 @@ pub fn path_and_query(url: &Url) -> String {
 }
 
 /// What the handshake redirect needs.
-pub struct HandshakeRedirect<'a> {
+pub(super) struct HandshakeRedirect<'a> {
     /// Frontend API base: the proxy URL (resolved against the request origin
     /// when relative) or `https://<frontend api host>`.
     pub fapi_base: String,
@@ -103,7 +110,7 @@ pub struct HandshakeRedirect<'a> {
 impl HandshakeRedirect<'_> {
     /// The response headers of the 307: `Location`, `Cache-Control: no-store`
     /// and the loop-counter cookie.
-    pub fn headers(&self) -> Option<HeaderMap> {
+    pub(super) fn headers(&self) -> Option<HeaderMap> {
         // `__clerk_synced` is dropped too, so a synced page does not ask again on reload.
         let redirect_url = without_params(
             self.request_url,
@@ -139,7 +146,7 @@ impl HandshakeRedirect<'_> {
 
 /// The headers of a loop-guarded 307 to `location`: `Location`,
 /// `Cache-Control: no-store` and the loop-counter cookie (`redirect_count + 1`).
-pub fn redirect_headers(location: &Url, redirect_count: u32) -> Option<HeaderMap> {
+pub(super) fn redirect_headers(location: &Url, redirect_count: u32) -> Option<HeaderMap> {
     let mut headers = HeaderMap::new();
     headers.insert(LOCATION, HeaderValue::from_str(location.as_str()).ok()?);
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -152,7 +159,7 @@ pub fn redirect_headers(location: &Url, redirect_count: u32) -> Option<HeaderMap
 }
 
 /// The Frontend API base URL for handshakes.
-pub fn fapi_base(proxy_url: Option<&str>, frontend_api: &str, request_url: &Url) -> String {
+pub(super) fn fapi_base(proxy_url: Option<&str>, frontend_api: &str, request_url: &Url) -> String {
     match proxy_url {
         Some(proxy) if proxy.starts_with('/') => {
             let origin = request_url.origin().ascii_serialization();

@@ -86,7 +86,7 @@ impl PublishableKey {
 }
 
 /// The first 8 characters of URL-safe base64 (no padding) of SHA-1(`publishable_key`).
-pub fn cookie_suffix(publishable_key: &str) -> String {
+pub(super) fn cookie_suffix(publishable_key: &str) -> String {
     let digest = ring::digest::digest(
         &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
         publishable_key.as_bytes(),
@@ -97,7 +97,7 @@ pub fn cookie_suffix(publishable_key: &str) -> String {
 }
 
 /// The instance type a secret key belongs to, if it has a known prefix.
-pub fn secret_key_instance(secret_key: &str) -> Option<InstanceType> {
+pub(super) fn secret_key_instance(secret_key: &str) -> Option<InstanceType> {
     if secret_key.starts_with("sk_test_") {
         Some(InstanceType::Development)
     } else if secret_key.starts_with("sk_live_") {
@@ -110,7 +110,7 @@ pub fn secret_key_instance(secret_key: &str) -> Option<InstanceType> {
 /// Where a browser bundle is served from, following Clerk's `loadClerkJsScript`:
 /// an explicit override, else `{relative proxy}/npm/…`, else
 /// `https://{proxy host | frontend API host}/npm/…`.
-pub fn script_url(
+pub(super) fn script_url(
     override_url: Option<&str>,
     proxy_url: Option<&str>,
     frontend_api: &str,

@@ -48,11 +48,11 @@ use super::clerk::Clerk;
 use super::config::ConfigError;
 
 /// Clerk's production Frontend API, the default upstream (as in `@clerk/backend`).
-pub const PROD_FAPI_URL: &str = "https://frontend-api.clerk.dev";
+pub(super) const PROD_FAPI_URL: &str = "https://frontend-api.clerk.dev";
 /// Default connect timeout (`CLERK_PROXY_CONNECT_TIMEOUT_SECS`).
-pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
+pub(super) const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
 /// Default overall timeout of one proxied request, body included (`CLERK_PROXY_TIMEOUT_SECS`).
-pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub(super) const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
 /// The paths below the proxy path that are forwarded: the Frontend API (`/v1/…`), the ClerkJS
 /// and `@clerk/ui` bundles (`/npm/…`), the OAuth 2.0 / OpenID endpoints (`/oauth/…`,

@@ -68,7 +68,7 @@ fn strip_leading_separators(mut s: &str) -> &str {
 }
 
 /// A copy of `url` without the given query parameters.
-pub fn without_params(url: &Url, names: &[&str]) -> Url {
+pub(crate) fn without_params(url: &Url, names: &[&str]) -> Url {
     let kept: Vec<(String, String)> = url
         .query_pairs()
         .filter(|(k, _)| !names.contains(&k.as_ref()))

@@ -18,19 +18,19 @@ use super::redirect::without_params;
 
 /// Query parameter a satellite sets to `false` to ask for a sync; the primary
 /// answers with `true`.
-pub const SYNCED_PARAM: &str = "__clerk_synced";
+pub(super) const SYNCED_PARAM: &str = "__clerk_synced";
 /// Query parameter carrying the satellite page the primary returns to.
-pub const REDIRECT_URL_PARAM: &str = "__clerk_redirect_url";
+pub(super) const REDIRECT_URL_PARAM: &str = "__clerk_redirect_url";
 
 /// Whether `url` is an absolute `http(s)` URL (a development satellite's
 /// `CLERK_SIGN_IN_URL` must be one: it lives on the primary's domain).
-pub fn is_absolute_http_url(url: &str) -> bool {
+pub(super) fn is_absolute_http_url(url: &str) -> bool {
     Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 
 /// `sign_in_url` with `__clerk_redirect_url=<request URL without __clerk_synced>`
 /// appended; `None` when the sign-in URL is not an absolute `http(s)` URL.
-pub fn sign_in_sync_location(sign_in_url: &str, request_url: &Url) -> Option<Url> {
+pub(super) fn sign_in_sync_location(sign_in_url: &str, request_url: &Url) -> Option<Url> {
     if !is_absolute_http_url(sign_in_url) {
         return None;
     }
@@ -45,7 +45,7 @@ pub fn sign_in_sync_location(sign_in_url: &str, request_url: &Url) -> Option<Url
 /// The satellite URL from `__clerk_redirect_url`, if it is an absolute
 /// `http(s)` URL whose origin is exactly one of `authorized_parties`.
 /// Relative, protocol-relative and non-http(s) (`javascript:`) values fail.
-pub fn authorized_return_url(raw: &str, authorized_parties: &[String]) -> Option<Url> {
+pub(super) fn authorized_return_url(raw: &str, authorized_parties: &[String]) -> Option<Url> {
     let url = Url::parse(raw).ok()?;
     if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
         return None;
@@ -61,7 +61,7 @@ pub fn authorized_return_url(raw: &str, authorized_parties: &[String]) -> Option
 
 /// `target` with the primary's dev-browser token (if any) and
 /// `__clerk_synced=true`, replacing any earlier values of both.
-pub fn primary_return_location(target: &Url, dev_browser: Option<&str>) -> Url {
+pub(super) fn primary_return_location(target: &Url, dev_browser: Option<&str>) -> Url {
     let mut location = without_params(target, &[DEV_BROWSER, SYNCED_PARAM]);
     {
         let mut query = location.query_pairs_mut();

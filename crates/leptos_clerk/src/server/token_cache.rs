@@ -22,10 +22,10 @@ use std::sync::{Arc, Mutex};
 use super::claims::SessionClaims;
 
 /// Default number of cached tokens.
-pub const DEFAULT_CAPACITY: usize = 10_000;
+pub(super) const DEFAULT_CAPACITY: usize = 10_000;
 
 /// How many bytes at the end of a token its bucket is chosen by.
-pub const HASHED_TAIL_BYTES: usize = 32;
+pub(super) const HASHED_TAIL_BYTES: usize = 32;
 
 /// Hashes only the tail of a token (SipHash with a random per-process key, so
 /// buckets cannot be predicted from outside).

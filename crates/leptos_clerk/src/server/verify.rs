@@ -2,6 +2,10 @@
 //! clock skew for `exp`/`nbf`/`iat`, `iss`, `azp` and `sub`, plus the
 //! verified-token cache.
 
+// Public to the fuzz targets (feature `fuzzing`, `crate::server::fuzzing`); with that feature on,
+// `unreachable_pub` checks this module like every other.
+#![cfg_attr(not(feature = "fuzzing"), allow(unreachable_pub))]
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,10 +24,10 @@ use super::token_cache::{KeyStamp, TokenCache};
 use super::token_kind::{self, Category, HeaderKind, NotASessionToken, PayloadKind, Present};
 
 /// Tokens longer than this are rejected without parsing.
-pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+pub(super) const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
+pub(super) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
