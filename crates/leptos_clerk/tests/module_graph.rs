@@ -82,6 +82,14 @@ fn a_cycle_between_siblings_or_through_a_parent_is_found() {
     );
 }
 
+/// The paths a module names, read once.
+struct Named {
+    /// Those of its `use` declarations, each with whether it is a re-export (`pub use`).
+    uses: Vec<(bool, String)>,
+    /// Those of its code.
+    code: Vec<String>,
+}
+
 /// The modules of a crate's `src` and which modules each depends on.
 struct Graph {
     modules: BTreeMap<Module, PathBuf>,
@@ -91,24 +99,28 @@ struct Graph {
 impl Graph {
     fn read(src: &Path) -> Graph {
         let modules = module_files(src);
-        let texts: BTreeMap<Module, String> = modules
+        let named: BTreeMap<Module, Named> = modules
             .iter()
             .map(|(module, file)| {
-                let text = fs::read_to_string(file).unwrap();
-                (module.clone(), without_inline_tests(&strip(&text)))
+                let text = without_inline_tests(&strip(&fs::read_to_string(file).unwrap()));
+                let (uses, code) = split_use_declarations(&text);
+                let uses = uses
+                    .into_iter()
+                    .flat_map(|(is_pub, tree)| expand(&tree).into_iter().map(move |p| (is_pub, p)))
+                    .collect();
+                let code = code_paths(&code);
+                (module.clone(), Named { uses, code })
             })
             .collect();
         let mut reexports: BTreeMap<Module, BTreeMap<String, String>> = BTreeMap::new();
-        for (module, text) in &texts {
-            for (is_pub, tree) in use_declarations(text) {
-                for path in expand(&tree).into_iter().filter(|_| is_pub) {
-                    let last = path.rsplit("::").next().unwrap_or("").trim().to_owned();
-                    if !last.is_empty() && last != "*" {
-                        reexports
-                            .entry(module.clone())
-                            .or_default()
-                            .insert(last, path);
-                    }
+        for (module, Named { uses, .. }) in &named {
+            for (_, path) in uses.iter().filter(|(is_pub, _)| *is_pub) {
+                let last = path.rsplit("::").next().unwrap_or("").trim().to_owned();
+                if !last.is_empty() && last != "*" {
+                    reexports
+                        .entry(module.clone())
+                        .or_default()
+                        .insert(last, path.clone());
                 }
             }
         }
@@ -117,14 +129,9 @@ impl Graph {
             reexports: &reexports,
         };
         let mut edges: BTreeMap<Module, BTreeSet<Module>> = BTreeMap::new();
-        for (module, text) in &texts {
-            let mut paths: Vec<String> = use_declarations(text)
-                .into_iter()
-                .flat_map(|(_, tree)| expand(&tree))
-                .collect();
-            paths.extend(code_paths(&without_use_declarations(text)));
-            for path in paths {
-                if let Some(target) = resolver.resolve(module, &path, 0) {
+        for (module, Named { uses, code }) in &named {
+            for path in uses.iter().map(|(_, path)| path).chain(code) {
+                if let Some(target) = resolver.resolve(module, path, 0) {
                     if &target != module {
                         edges.entry(module.clone()).or_default().insert(target);
                     }
@@ -378,24 +385,19 @@ fn use_ranges(text: &str) -> Vec<(usize, usize, bool)> {
     ranges
 }
 
-/// The use trees of `text`'s `use` declarations, each with whether it is `pub`.
-fn use_declarations(text: &str) -> Vec<(bool, String)> {
-    use_ranges(text)
-        .into_iter()
-        .map(|(start, end, is_pub)| (is_pub, text[start + 3..end - 1].trim().to_owned()))
-        .collect()
-}
-
-/// `text` without its `use` declarations.
-fn without_use_declarations(text: &str) -> String {
-    let mut out = String::new();
+/// The use trees of `text`'s `use` declarations (each with whether it is `pub`), and `text`
+/// without them.
+fn split_use_declarations(text: &str) -> (Vec<(bool, String)>, String) {
+    let mut trees = Vec::new();
+    let mut rest = String::new();
     let mut last = 0;
-    for (start, end, _) in use_ranges(text) {
-        out.push_str(&text[last..start]);
+    for (start, end, is_pub) in use_ranges(text) {
+        trees.push((is_pub, text[start + 3..end - 1].trim().to_owned()));
+        rest.push_str(&text[last..start]);
         last = end;
     }
-    out.push_str(&text[last..]);
-    out
+    rest.push_str(&text[last..]);
+    (trees, rest)
 }
 
 /// The paths of a use tree: `a::{b, c::{d as e}, self}` → `a::b`, `a::c::d`, `a`.

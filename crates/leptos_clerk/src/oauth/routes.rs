@@ -12,16 +12,15 @@ use http::{HeaderMap, StatusCode};
 use oauth2::TokenResponse;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use subtle::ConstantTimeEq as _;
 
 use super::cookies::{now_secs, CookieRead};
 use super::error::{error_page, LoginError};
 use super::pending::{safe_redirect_path, with_error_param, PendingLogin, LOGIN_TTL_SECS};
-use super::provider;
-use super::provider::{ClerkProfile, ClerkTokenResponse};
+use super::provider::{self, ClerkProfile, ClerkTokenResponse};
 use super::strategy::{ClerkOAuth, VerifyParams};
 use crate::server::redirect::same_origin_path;
-use serde_json::{Map, Value};
 
 /// Starts a login: `GET /auth/clerk/login?successRedirect=/path&failureRedirect=/path`.
 pub const LOGIN_PATH: &str = "/auth/clerk/login";

@@ -1,8 +1,8 @@
 //! A circuit breaker for one upstream (Clerk's Backend API, its Frontend API): after `failures`
 //! outages in a row (timeouts, refused or reset connections, 502/503/504), calls fail at once
 //! for `cooldown`; then one call, the half-open probe, tests whether the upstream is back while
-//! every other call still fails at once. Its state is a few words behind a mutex held for a few instructions: no queue
-//! of waiting calls, memory stays the same however many calls fail.
+//! every other call still fails at once. Its state is a few words behind a mutex held for a few
+//! instructions: no queue of waiting calls, memory stays the same however many calls fail.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
