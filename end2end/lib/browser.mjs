@@ -71,13 +71,22 @@ export async function launch() {
       const key = `${r.status()} ${new URL(r.url()).pathname}`;
       if (r.status() >= 400 && !expected(key)) problems.push(`HTTP ${key}`);
     });
-    // Documents this page has requested (a new one starts with each main-frame navigation
-    // request, not with a history.pushState); a request remembers the one it was made for.
+    // Documents this page has shown; a request remembers the one that made it. A new document
+    // starts when a main-frame navigation commits (not with a history.pushState): until then the
+    // page being left still runs, and what it requests in that moment (ClerkJS fetching the
+    // organization switcher's lists right after `goto`) is its own, cancelled by the leaving.
     let document = 0;
+    let leaving = false;
     const madeFor = new WeakMap();
     page.on('request', (r) => {
-      if (r.isNavigationRequest() && r.frame() === page.mainFrame()) document += 1;
+      if (r.isNavigationRequest() && r.frame() === page.mainFrame()) leaving = true;
       madeFor.set(r, document);
+    });
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame() && leaving) {
+        leaving = false;
+        document += 1;
+      }
     });
     page.on('requestfailed', (r) => {
       // `blob:`/`data:` URLs are in-page objects, not requests to a server: ClerkJS starts its
