@@ -179,7 +179,7 @@ async fn sign_in_with_clerk_over_oauth_against_the_dev_instance() {
     let page = get(&browser, &app, "/oauth-demo", &mut again).await;
     assert!(page.text().await.unwrap().contains(EMAIL));
 
-    // No redirect of the app (Clerk layer, require_user, the OAuth demo) leaves its origin,
+    // No redirect of the app (Clerk layer, require_auth, the OAuth demo) leaves its origin,
     // whatever the request path.
     for path in HOSTILE_PATHS {
         walk_on_origin(&app, path).await;

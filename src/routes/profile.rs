@@ -39,11 +39,12 @@ impl From<leptos_clerk::server::backend_api::User> for Profile {
 #[server(client = ClerkFetchClient, endpoint = "load_profile")]
 pub async fn load_profile() -> Result<Profile, AppError> {
     use leptos_clerk::server::backend_api::BackendApi;
-    let auth = crate::server::require_user()?;
+    let auth = crate::server::require_auth()?;
+    let user_id = auth.user_id().unwrap_or_default();
     let api = expect_context::<BackendApi>();
     let user = api
         .users()
-        .get(auth.user_id())
+        .get(user_id)
         .await
         .map_err(AppError::backend_api)?;
     Ok(user.into())
@@ -55,7 +56,7 @@ pub async fn update_profile(first_name: String, last_name: String) -> Result<Pro
     use leptos_clerk::server::backend_api::{BackendApi, UpdateUser};
     /// Longest name the form accepts.
     const MAX_NAME_CHARS: usize = 100;
-    let auth = crate::server::require_user()?;
+    let auth = crate::server::require_auth()?;
     let (first_name, last_name) = (first_name.trim().to_owned(), last_name.trim().to_owned());
     if first_name.chars().count() > MAX_NAME_CHARS || last_name.chars().count() > MAX_NAME_CHARS {
         return Err(AppError::BadInput(format!(
@@ -70,7 +71,7 @@ pub async fn update_profile(first_name: String, last_name: String) -> Result<Pro
     };
     let user = api
         .users()
-        .update(auth.user_id(), &update)
+        .update(auth.user_id().unwrap_or_default(), &update)
         .await
         .map_err(AppError::backend_api)?;
     Ok(user.into())

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use leptos_clerk::server::webhooks::{verify_request, Webhook, WebhookEvent};
+use leptos_clerk::server::webhooks::{Webhook, WebhookError, WebhookEvent};
 use leptos_clerk::server::RequireAuth;
 use serde_json::json;
 
@@ -29,15 +29,13 @@ pub struct WebhookState(Option<Webhook>);
 impl WebhookState {
     /// Reads `CLERK_WEBHOOK_SIGNING_SECRET`; a malformed secret is logged and disables the route.
     pub fn from_env() -> Self {
-        match std::env::var("CLERK_WEBHOOK_SIGNING_SECRET") {
-            Ok(secret) if !secret.trim().is_empty() => match Webhook::new(&secret) {
-                Ok(webhook) => WebhookState(Some(webhook)),
-                Err(e) => {
-                    tracing::error!("/api/webhooks/clerk is disabled: {e}");
-                    WebhookState(None)
-                }
-            },
-            _ => WebhookState(None),
+        match Webhook::from_env() {
+            Ok(webhook) => WebhookState(Some(webhook)),
+            Err(WebhookError::MissingSecret) => WebhookState(None),
+            Err(e) => {
+                tracing::error!("/api/webhooks/clerk is disabled: {e}");
+                WebhookState(None)
+            }
         }
     }
 }
@@ -58,7 +56,7 @@ pub async fn clerk_webhook(
         )
             .into_response();
     };
-    let verified = match verify_request(&webhook, &headers, &body) {
+    let verified = match webhook.verify(&headers, &body) {
         Ok(verified) => verified,
         Err(e) => return e.into_response(),
     };

@@ -8,6 +8,8 @@ use leptos_clerk::server::{Clerk, ClerkConfig, ConfigError, FrontendApiProxy};
 use std::net::SocketAddr;
 use thiserror::Error;
 
+use super::env;
+
 #[cfg(dev_instance)]
 pub use clerk_dev_instance::DevInstance;
 
@@ -93,15 +95,11 @@ pub enum ClerkSetupError {
     OAuth(#[from] leptos_clerk::oauth::OAuthConfigError), // {%- endif %}
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 /// Real Clerk when `CLERK_PUBLISHABLE_KEY` + `CLERK_SECRET_KEY` (or their deprecated names) are
 /// set; the local dev instance when neither is.
 pub fn setup_clerk(site_addr: SocketAddr) -> Result<ClerkSetup, ClerkSetupError> {
-    let publishable = env("CLERK_PUBLISHABLE_KEY").or_else(|| env("CLERK_FRONTEND_API"));
-    let secret = env("CLERK_SECRET_KEY").or_else(|| env("CLERK_API_KEY"));
+    let publishable = env::var("CLERK_PUBLISHABLE_KEY").or_else(|| env::var("CLERK_FRONTEND_API"));
+    let secret = env::var("CLERK_SECRET_KEY").or_else(|| env::var("CLERK_API_KEY"));
     let (clerk, dev_instance) = match (publishable, secret) {
         (Some(_), Some(_)) => {
             tracing::info!("using the Clerk instance from CLERK_PUBLISHABLE_KEY");

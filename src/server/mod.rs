@@ -4,6 +4,7 @@
 
 mod api;
 mod clerk;
+mod env;
 mod health;
 // Other ways to sign in go here.{%- if with_oauth %}
 #[cfg(feature = "oauth")]
@@ -24,9 +25,7 @@ pub use health::{health_routes, HEALTHZ_PATH, READYZ_PATH};
 #[cfg(feature = "oauth")]
 pub use oauth::DEMO_CLIENT_ID;
 pub use oauth::{setup_oauth, AppOAuth}; // {%- endif %}
-pub use page_auth::{
-    require_org_permission, require_org_role, require_org_role_in, require_user, SignedIn,
-};
+pub use page_auth::{require_auth, require_org_permission, require_org_role, require_org_role_in};
 pub use router::{build_router, build_router_with};
 pub use settings::{load_settings, Settings, SettingsError};
 pub use shutdown::{

@@ -7,6 +7,7 @@ use leptos_clerk::oauth::config::ENV_CLIENT_ID;
 use leptos_clerk::oauth::{BoxError, ClerkOAuth, ClerkOAuthConfig, OAuthConfigError, VerifyParams};
 
 use super::clerk::DevInstance;
+use super::env;
 use crate::AppUser;
 
 /// Client ID of the OAuth application the dev instance registers for this app: the package
@@ -21,13 +22,9 @@ const DEV_SCOPES: &str = "openid profile email public_metadata";
 /// The OAuth strategy of this app.
 pub type AppOAuth = ClerkOAuth<AppUser>;
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 /// Whether a real OAuth application is configured (`CLERK_OAUTH_CLIENT_ID`).
 fn configured_in_env() -> bool {
-    env(ENV_CLIENT_ID).is_some()
+    env::var(ENV_CLIENT_ID).is_some()
 }
 
 /// The dev instance's `config` with [`DEMO_CLIENT_ID`] registered for an app on `port`
@@ -92,17 +89,17 @@ fn dev_config(
         ENV_CLIENT_ID => Some(client.client_id.clone()),
         ENV_CLIENT_SECRET => Some(client.client_secret.clone()),
         ENV_CALLBACK_URL => client.redirect_uris.first().cloned(),
-        ENV_SCOPES => Some(env(name).unwrap_or_else(|| DEV_SCOPES.to_owned())),
+        ENV_SCOPES => Some(env::var(name).unwrap_or_else(|| DEV_SCOPES.to_owned())),
         // The dev instance only runs in debug builds (or release builds that opted in for
         // tests), so a per-start secret is fine: sessions end when the server restarts.
-        ENV_SESSION_SECRET => Some(env(name).unwrap_or_else(|| {
+        ENV_SESSION_SECRET => Some(env::var(name).unwrap_or_else(|| {
             tracing::warn!(
                 "{ENV_SESSION_SECRET} is not set: sealing OAuth sessions with a random \
                  per-start secret (they end when the server restarts)"
             );
             clerk_dev_instance::random_secret(48)
         })),
-        _ => env(name),
+        _ => env::var(name),
     };
     Some(ClerkOAuthConfig::from_lookup(lookup))
 }

@@ -2,47 +2,18 @@
 
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
-use leptos_clerk::server::{require_auth, Auth, AuthError, Check};
+use leptos_clerk::server::{Auth, AuthError, Check};
 
 use crate::AppError;
 
-/// A signed-in request's auth: like [`Auth`], but the user id is always there.
-#[derive(Clone, Debug)]
-pub struct SignedIn {
-    auth: Auth,
-    user_id: String,
-}
-
-impl SignedIn {
-    /// The signed-in [`SignedIn`] of `auth`, or `None` when `auth` has no user.
-    pub fn new(auth: Auth) -> Option<Self> {
-        let user_id = auth.user_id()?.to_owned();
-        Some(SignedIn { auth, user_id })
-    }
-
-    /// `sub`: the signed-in user's id (`user_…`).
-    pub fn user_id(&self) -> &str {
-        &self.user_id
-    }
-
-    /// `sid`: the session id (absent only for tokens without a session).
-    pub fn session_id(&self) -> Option<&str> {
-        self.auth.session_id()
-    }
-
-    /// The whole [`Auth`] (organization, roles, permissions, `has()`).
-    pub fn auth(&self) -> &Auth {
-        &self.auth
-    }
-}
-
-/// Like a Remix loader's `getAuth` + `redirect`: the [`SignedIn`] user, or, when signed out,
-/// [`AppError::SignedOut`] with a redirect to the sign-in page (for a page being rendered on
-/// the server; `redirect_url` brings the user back) or a 401 (for a server function called from
-/// the browser).
-pub fn require_user() -> Result<SignedIn, AppError> {
-    match require_auth() {
-        Ok(auth) => SignedIn::new(auth).ok_or_else(unauthenticated),
+/// [`leptos_clerk::server::require_auth`] for this app's pages and server functions, like a
+/// Remix loader's `getAuth` + `redirect`: the signed-in [`Auth`] (its `user_id()` is always
+/// there), or, when signed out, [`AppError::SignedOut`] with a redirect to the sign-in page (for
+/// a page being rendered on the server; `redirect_url` brings the user back) or a 401 (for a
+/// server function called from the browser).
+pub fn require_auth() -> Result<Auth, AppError> {
+    match leptos_clerk::server::require_auth() {
+        Ok(auth) => Ok(auth),
         Err(AuthError::SignedOut { sign_in_url }) => {
             leptos_axum::redirect(&sign_in_url);
             Err(AppError::SignedOut {
@@ -62,31 +33,30 @@ fn unauthenticated() -> AppError {
     AppError::SignedOut { sign_in_url: None }
 }
 
-/// Like [`require_user`], and the user's role in the active organization must be `role`
+/// Like [`require_auth`], and the user's role in the active organization must be `role`
 /// (`org:admin`, or `admin`): a signed-in user without it gets [`AppError::Forbidden`] with a
 /// 403 (the page renders its 403 view; a server-function call answers 403 with the error as
-/// JSON). Signed out: a redirect to sign-in (page) or a 401 (call), as [`require_user`].
-pub fn require_org_role(role: &str) -> Result<SignedIn, AppError> {
+/// JSON). Signed out: a redirect to sign-in (page) or a 401 (call), as [`require_auth`].
+pub fn require_org_role(role: &str) -> Result<Auth, AppError> {
     require_org(Check::Role(role), None)
 }
 
 /// Like [`require_org_role`] for a permission of the active organization
 /// (`org:invoices:read`). Clerk's session tokens carry custom permissions only: check system
 /// permissions (`org:sys_…`) by role.
-pub fn require_org_permission(permission: &str) -> Result<SignedIn, AppError> {
+pub fn require_org_permission(permission: &str) -> Result<Auth, AppError> {
     require_org(Check::Permission(permission), None)
 }
 
 /// Like [`require_org_role`], and the active organization must be the one whose slug is
 /// `slug` (e.g. the `:slug` of `/orgs/:slug/settings`): pages for one organization do not
 /// answer for another one that happens to be active.
-pub fn require_org_role_in(slug: &str, role: &str) -> Result<SignedIn, AppError> {
+pub fn require_org_role_in(slug: &str, role: &str) -> Result<Auth, AppError> {
     require_org(Check::Role(role), Some(slug))
 }
 
-fn require_org(check: Check<'_>, slug: Option<&str>) -> Result<SignedIn, AppError> {
-    let user = require_user()?;
-    let auth = user.auth();
+fn require_org(check: Check<'_>, slug: Option<&str>) -> Result<Auth, AppError> {
+    let auth = require_auth()?;
     if let Some(slug) = slug {
         if auth.org_slug() != Some(slug) {
             return Err(forbidden(format!(
@@ -105,10 +75,10 @@ fn require_org(check: Check<'_>, slug: Option<&str>) -> Result<SignedIn, AppErro
             Some(active) => format!("{needed} in the organization \"{active}\""),
             None => format!("{needed} in an active organization"),
         };
-        tracing::debug!(user = user.user_id(), "refused: needs {wanted}");
+        tracing::debug!(user = auth.user_id(), "refused: needs {wanted}");
         return Err(forbidden(format!("this needs {wanted}")));
     }
-    Ok(user)
+    Ok(auth)
 }
 
 /// [`AppError::Forbidden`] with the response status set to 403.

@@ -73,7 +73,7 @@ pub struct DrainSettingsError {
 impl DrainSettings {
     /// Reads `SHUTDOWN_READY_DELAY_SECS` and `SHUTDOWN_GRACE_SECS` from the environment.
     pub fn from_env() -> Result<Self, DrainSettingsError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(super::env::var)
     }
 
     /// Reads the settings through `lookup` (unset or empty variables keep their defaults).
@@ -81,9 +81,8 @@ impl DrainSettings {
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, DrainSettingsError> {
         let secs = |name: &'static str, default: u64| -> Result<Duration, DrainSettingsError> {
-            match lookup(name).map(|v| v.trim().to_owned()) {
+            match super::env::lookup(name, &lookup) {
                 None => Ok(Duration::from_secs(default)),
-                Some(v) if v.is_empty() => Ok(Duration::from_secs(default)),
                 Some(v) => v
                     .parse()
                     .map(Duration::from_secs)

@@ -83,6 +83,30 @@ impl DevInstanceConfig {
         Ok(config)
     }
 
+    /// The config of the standalone `clerk-dev-instance` process: bound to
+    /// `CLERK_DEV_INSTANCE_ADDR` (127.0.0.1:3100, in [`Self::bind_addr`]), serving the app
+    /// origins in `CLERK_DEV_APP_ORIGINS` (comma-separated; http://127.0.0.1:3000 and
+    /// http://localhost:3000), its data in `.clerk-dev/standalone` unless `CLERK_DEV_DATA_DIR`
+    /// says otherwise; every other setting as in [`DevInstanceConfig::from_env`].
+    pub fn standalone_from_env() -> Result<Self, DevInstanceError> {
+        let addr: SocketAddr = env("CLERK_DEV_INSTANCE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3100".into())
+            .parse()
+            .map_err(|_| {
+                invalid(
+                    "CLERK_DEV_INSTANCE_ADDR",
+                    "use host:port, e.g. 127.0.0.1:3100",
+                )
+            })?;
+        let origins = env("CLERK_DEV_APP_ORIGINS")
+            .unwrap_or_else(|| "http://127.0.0.1:3000,http://localhost:3000".into())
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect();
+        Self::from_env(".clerk-dev/standalone", origins, addr)
+    }
+
     /// The config of an instance nested into an app's own server on `site_addr` (see
     /// [`DevInstance::nested_clerk_env`]): its origins are `http://127.0.0.1:<port>` and
     /// `http://localhost:<port>`, its data in `.clerk-dev` unless `CLERK_DEV_DATA_DIR` says

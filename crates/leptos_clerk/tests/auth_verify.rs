@@ -144,10 +144,7 @@ async fn valid_tokens_sign_in_via_cookie_and_bearer() {
             assert_eq!(me.status, StatusCode::OK);
         }
     }
-    assert!(
-        !clerk.verifier().cache().is_empty(),
-        "verified tokens are cached"
-    );
+    assert!(clerk.cached_token_count() > 0, "verified tokens are cached");
 }
 
 #[tokio::test]

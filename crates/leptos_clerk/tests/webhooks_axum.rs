@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use leptos_clerk::server::webhooks::{verify_request, VerifiedWebhook, Webhook, WebhookError};
+use leptos_clerk::server::webhooks::{VerifiedWebhook, Webhook, WebhookError};
 
 const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY=";
 const BODY: &str =
@@ -23,7 +23,7 @@ async fn with_function(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<String, WebhookError> {
-    let verified = verify_request(&webhook, &headers, &body)?;
+    let verified = webhook.verify(&headers, &body)?;
     Ok(verified.event.event_type().to_owned())
 }
 
@@ -94,7 +94,7 @@ async fn signed_garbage_body_is_a_400_not_a_500() {
 }
 
 #[tokio::test]
-async fn verify_request_works_inside_a_handler() {
+async fn webhook_verify_works_inside_a_handler() {
     let base_url = serve().await;
     let url = format!("{base_url}/api/webhooks/clerk-fn");
     let (status, text) = send(url.clone(), None, BODY).await;

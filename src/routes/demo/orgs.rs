@@ -25,8 +25,7 @@ pub struct ActiveOrg {
 /// The loader: the request's active organization (redirects to sign-in when signed out).
 #[server(client = ClerkFetchClient, endpoint = "load_active_org")]
 pub async fn load_active_org() -> Result<ActiveOrg, AppError> {
-    let user = crate::server::require_user()?;
-    let auth = user.auth();
+    let auth = crate::server::require_auth()?;
     Ok(ActiveOrg {
         id: auth.org_id().map(str::to_owned),
         slug: auth.org_slug().map(str::to_owned),

@@ -8,8 +8,8 @@ use crate::AppError;
 /// The loader: the signed-in user's id (redirects to sign-in when signed out).
 #[server(client = ClerkFetchClient, endpoint = "protected_user_id")]
 pub async fn protected_user_id() -> Result<String, AppError> {
-    let auth = crate::server::require_user()?;
-    Ok(auth.user_id().to_owned())
+    let auth = crate::server::require_auth()?;
+    Ok(auth.user_id().unwrap_or_default().to_owned())
 }
 
 /// Shows the signed-in user's id. Mount with `ssr=SsrMode::Async`, so that the server can still

@@ -28,11 +28,6 @@ use thiserror::Error;
 /// Why the process could not start; each message names the fix.
 #[derive(Debug, Error)]
 enum StartError {
-    #[error("{name} is invalid: {fix}")]
-    Invalid {
-        name: &'static str,
-        fix: &'static str,
-    },
     #[error("{0}")]
     Instance(#[from] DevInstanceError),
     #[error(
@@ -46,25 +41,12 @@ enum StartError {
     Serve(std::io::Error),
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 async fn run() -> Result<(), StartError> {
-    let addr: SocketAddr = env("CLERK_DEV_INSTANCE_ADDR")
-        .unwrap_or_else(|| "127.0.0.1:3100".into())
-        .parse()
-        .map_err(|_| StartError::Invalid {
-            name: "CLERK_DEV_INSTANCE_ADDR",
-            fix: "use host:port, e.g. 127.0.0.1:3100",
-        })?;
-    let origins = env("CLERK_DEV_APP_ORIGINS")
-        .unwrap_or_else(|| "http://127.0.0.1:3000,http://localhost:3000".into())
-        .split(',')
-        .map(|o| o.trim().trim_end_matches('/').to_owned())
-        .filter(|o| !o.is_empty())
-        .collect();
-    let config = DevInstanceConfig::from_env(".clerk-dev/standalone", origins, addr)?;
+    let config = DevInstanceConfig::standalone_from_env()?;
+    // `standalone_from_env` always sets it (CLERK_DEV_INSTANCE_ADDR or its default).
+    let addr = config
+        .bind_addr
+        .unwrap_or_else(|| ([127, 0, 0, 1], 3100).into());
     let oauth_clients = config.oauth_clients.clone();
     let instance = DevInstance::open(config)?;
     let listener = tokio::net::TcpListener::bind(addr)

@@ -5,6 +5,7 @@ use std::fmt;
 use super::error::OAuthConfigError;
 use super::secrets::parse_secrets;
 pub use super::secrets::{SessionSecrets, ENV_SESSION_SECRET, MIN_SECRET_LEN};
+use crate::server::env::{self, Env};
 use std::time::Duration;
 
 use oauth2::url::Url;
@@ -77,16 +78,13 @@ impl fmt::Debug for ClerkOAuthConfig {
 impl ClerkOAuthConfig {
     /// Reads the configuration from the process environment.
     pub fn from_env() -> Result<Self, OAuthConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(env::process)
     }
 
     /// Reads the configuration through `lookup` (a map in tests, the environment in apps).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, OAuthConfigError> {
-        let get = |var: &str| {
-            lookup(var)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let env = Env::new(lookup);
+        let get = |var: &str| env.text(var);
         let domain = get(ENV_DOMAIN).ok_or(OAuthConfigError::Missing {
             var: ENV_DOMAIN,
             hint: "set it to your Clerk instance domain, e.g. clerk.your-domain.com",

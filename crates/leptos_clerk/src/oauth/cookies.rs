@@ -5,9 +5,10 @@
 //! older key matched so the caller can re-seal with the newest.
 
 use cookie::{Cookie, CookieJar, Key, SameSite};
-use http::header::{HeaderMap, HeaderValue, COOKIE};
+use http::header::{HeaderMap, HeaderValue};
 
 use super::config::ClerkOAuthConfig;
+use crate::server::cookies::CookieJar as RequestCookies;
 
 /// A domain separator so the same `SESSION_SECRET` used elsewhere gives different keys here.
 const KEY_CONTEXT: &[u8] = b"leptos_clerk.oauth.cookie.v1\0";
@@ -80,10 +81,11 @@ impl CookieSealer {
 
     /// Reads and opens the cookie `name` from request headers.
     pub(crate) fn read(&self, headers: &HeaderMap, name: &str) -> CookieRead {
-        let Some(sealed) = find_cookie(headers, name) else {
+        let jar = RequestCookies::from_headers(headers);
+        let Some(sealed) = jar.get(name) else {
             return CookieRead::Absent;
         };
-        match self.open(name, &sealed) {
+        match self.open(name, sealed) {
             Some(opened) => CookieRead::Valid(opened),
             None => CookieRead::Invalid,
         }
@@ -121,18 +123,6 @@ impl CookieSealer {
         HeaderValue::from_str(&cookie.build().to_string())
             .unwrap_or_else(|_| HeaderValue::from_static(""))
     }
-}
-
-/// The first value of cookie `name` in the request's `Cookie` headers.
-pub(crate) fn find_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.trim_matches('"').to_owned())
 }
 
 /// Seconds since the Unix epoch.

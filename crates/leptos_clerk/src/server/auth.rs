@@ -73,7 +73,8 @@ impl Auth {
         "session_token"
     }
 
-    /// `sub`: the user id.
+    /// `sub`: the user id; `Some` exactly when [`Auth::is_authenticated`], so a signed-in
+    /// `Auth` from [`require_auth`](super::require_auth) always has it.
     pub fn user_id(&self) -> Option<&str> {
         self.claims.as_ref().map(|c| c.sub.as_str())
     }

@@ -115,9 +115,15 @@ impl Clerk {
         &self.inner.cookie_suffix
     }
 
-    /// The session-token verifier.
-    pub fn verifier(&self) -> &Verifier {
+    /// The session-token verifier (its keys and verified-token cache stay inside the crate).
+    pub(crate) fn verifier(&self) -> &Verifier {
         &self.inner.verifier
+    }
+
+    /// How many verified session tokens the verified-token cache holds now (for metrics and
+    /// tests: a token is cached once it verified, never when it was refused).
+    pub fn cached_token_count(&self) -> usize {
+        self.inner.verifier.cache().len()
     }
 
     /// The Backend API client built from this configuration (`secret_key`, `api_url`,

@@ -26,6 +26,7 @@ use thiserror::Error;
 use super::backend_api::{
     BreakerConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES,
 };
+use super::env::{self, Env};
 use super::keys::{script_url, secret_key_instance, InstanceType, PublishableKey};
 use super::satellite::is_absolute_http_url;
 use crate::state::ClerkUrls;
@@ -184,24 +185,15 @@ impl ClerkConfig {
 
     /// Reads the configuration from the process environment and validates it.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(env::process)
     }
 
     /// Reads the configuration through `lookup` (a variable name → value
     /// function; empty values count as unset) and validates it.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let deprecated = |old: &'static str, new: &'static str| {
-            let value = get(old);
-            if value.is_some() {
-                tracing::warn!("{old} is deprecated: rename it to {new}");
-            }
-            value
-        };
+        let env = Env::new(lookup);
+        let get = |name: &str| env.text(name);
+        let deprecated = |old, new| env.deprecated(old, new);
         let secret_key = match get("CLERK_SECRET_KEY") {
             Some(key) => key,
             None => {
@@ -271,43 +263,23 @@ impl ClerkConfig {
             .unwrap_or_default();
         config.proxy_url = get("CLERK_PROXY_URL");
         config.domain = get("CLERK_DOMAIN");
-        config.is_satellite = get("CLERK_IS_SATELLITE").is_some_and(|v| is_truthy(&v));
-        config.trust_forwarded_headers =
-            get("CLERK_TRUST_FORWARDED_HEADERS").is_some_and(|v| is_truthy(&v));
-        if let Some(skew) = get("CLERK_CLOCK_SKEW_SECS") {
-            let secs = skew.parse::<u64>().map_err(|_| {
-                invalid(
-                    "CLERK_CLOCK_SKEW_SECS",
-                    format!("`{skew}` is not a whole number of seconds"),
-                    "set it to a number of seconds between 0 and 60 (default 5)",
-                )
-            })?;
+        config.is_satellite = env.flag("CLERK_IS_SATELLITE");
+        config.trust_forwarded_headers = env.flag("CLERK_TRUST_FORWARDED_HEADERS");
+        let number = |name: &'static str, fix: &'static str, range| {
+            env.number(name, range)
+                .map_err(|error| invalid(name, error.problem(), fix))
+        };
+        if let Some(secs) = number(
+            "CLERK_CLOCK_SKEW_SECS",
+            "set it to a number of seconds between 0 and 60 (default 5)",
+            0..=MAX_CLOCK_SKEW_SECS,
+        )? {
             config.clock_skew = Duration::from_secs(secs);
         }
-        let number = |name: &'static str, unit: &'static str, range: (u64, u64)| {
-            get(name)
-                .map(|value| {
-                    value
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|n| (range.0..=range.1).contains(n))
-                        .ok_or_else(|| {
-                            invalid(
-                                name,
-                                format!(
-                                    "`{value}` is not a whole number from {} to {}",
-                                    range.0, range.1
-                                ),
-                                unit,
-                            )
-                        })
-                })
-                .transpose()
-        };
         if let Some(ms) = number(
             "CLERK_API_DEADLINE_MS",
             "set it in milliseconds, e.g. 2000 (the default), at most 60000",
-            (1, 60_000),
+            1..=60_000,
         )? {
             config.http_deadline = Duration::from_millis(ms);
             config.http_timeout = config.http_deadline;
@@ -315,28 +287,28 @@ impl ClerkConfig {
         if let Some(ms) = number(
             "CLERK_API_CONNECT_TIMEOUT_MS",
             "set it in milliseconds, e.g. 1000 (the default), at most 60000",
-            (1, 60_000),
+            1..=60_000,
         )? {
             config.http_connect_timeout = Duration::from_millis(ms);
         }
         if let Some(retries) = number(
             "CLERK_API_MAX_RETRIES",
             "set a number of retries from 0 to 10 (default 3)",
-            (0, 10),
+            0..=10,
         )? {
             config.http_max_retries = retries as u32;
         }
         if let Some(failures) = number(
             "CLERK_API_BREAKER_FAILURES",
             "set the number of failures in a row, from 1 to 1000 (default 5)",
-            (1, 1_000),
+            1..=1_000,
         )? {
             config.breaker.failures = failures as u32;
         }
         if let Some(secs) = number(
             "CLERK_API_BREAKER_COOLDOWN_SECS",
             "set it in seconds, from 1 to 3600 (default 10)",
-            (1, 3_600),
+            1..=3_600,
         )? {
             config.breaker.cooldown = Duration::from_secs(secs);
         }
@@ -484,13 +456,6 @@ impl std::fmt::Debug for ClerkConfig {
             .field("trust_forwarded_headers", &self.trust_forwarded_headers)
             .finish_non_exhaustive()
     }
-}
-
-fn is_truthy(value: &str) -> bool {
-    matches!(
-        value.to_ascii_lowercase().as_str(),
-        "true" | "1" | "yes" | "on"
-    )
 }
 
 #[cfg(test)]

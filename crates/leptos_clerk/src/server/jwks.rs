@@ -25,7 +25,7 @@ use super::backend_api::{BackendApi, BackendApiError};
 use super::reasons::{TokenVerificationError, TokenVerificationErrorReason as Reason};
 
 /// A source of RSA verification keys.
-pub enum KeySource {
+pub(crate) enum KeySource {
     /// One PEM key that verifies tokens of any `kid`.
     Local(Arc<DecodingKey>),
     /// The instance JWKS fetched from the Backend API.
@@ -34,7 +34,10 @@ pub enum KeySource {
 
 impl KeySource {
     /// The key for `kid`.
-    pub async fn key(&self, kid: Option<&str>) -> Result<Arc<DecodingKey>, TokenVerificationError> {
+    pub(crate) async fn key(
+        &self,
+        kid: Option<&str>,
+    ) -> Result<Arc<DecodingKey>, TokenVerificationError> {
         match self {
             KeySource::Local(key) => Ok(key.clone()),
             KeySource::Remote(jwks) => jwks.key(kid.unwrap_or_default()).await,
@@ -42,7 +45,7 @@ impl KeySource {
     }
 
     /// Whether keys are at hand: the PEM key, or a JWKS fetched at least once.
-    pub fn available(&self) -> bool {
+    pub(crate) fn available(&self) -> bool {
         match self {
             KeySource::Local(_) => true,
             KeySource::Remote(jwks) => jwks.has_keys(),
@@ -51,7 +54,7 @@ impl KeySource {
 
     /// [`KeySource::available`], first fetching the JWKS when none was fetched yet (at most
     /// once per `jwks_min_refetch_interval`, like any fetch); for readiness checks.
-    pub async fn load(&self) -> bool {
+    pub(crate) async fn load(&self) -> bool {
         if let KeySource::Remote(jwks) = self {
             if !jwks.has_keys() {
                 // The answer for this empty kid does not matter: a successful fetch fills the cache.
@@ -62,7 +65,7 @@ impl KeySource {
     }
 
     /// The current key-set generation: 0 for a local key, else bumped by every JWKS fetch.
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         match self {
             KeySource::Local(_) => 0,
             KeySource::Remote(jwks) => jwks.generation.load(Ordering::Acquire),
@@ -70,7 +73,7 @@ impl KeySource {
     }
 
     /// Whether the current key set still holds `kid` (a local key holds every `kid`).
-    pub fn has_key(&self, kid: Option<&str>) -> bool {
+    pub(crate) fn has_key(&self, kid: Option<&str>) -> bool {
         match self {
             KeySource::Local(_) => true,
             KeySource::Remote(jwks) => jwks.lookup(kid.unwrap_or_default()).key.is_some(),
@@ -80,7 +83,7 @@ impl KeySource {
 
 /// Cache settings of a [`RemoteJwks`].
 #[derive(Clone, Debug)]
-pub struct JwksSettings {
+pub(crate) struct JwksSettings {
     /// How long a fetched JWKS is fresh.
     pub ttl: Duration,
     /// Minimum time between two fetch attempts.
@@ -95,7 +98,7 @@ struct Cached {
 }
 
 /// The cached JWKS of a Clerk instance.
-pub struct RemoteJwks {
+pub(crate) struct RemoteJwks {
     api: BackendApi,
     settings: JwksSettings,
     cached: RwLock<Cached>,
@@ -114,7 +117,7 @@ struct Lookup {
 
 impl RemoteJwks {
     /// A JWKS cache that fetches `GET /v1/jwks` through `api` (one attempt per fetch).
-    pub fn new(api: BackendApi, settings: JwksSettings) -> Self {
+    pub(crate) fn new(api: BackendApi, settings: JwksSettings) -> Self {
         RemoteJwks {
             api,
             settings,
@@ -125,7 +128,7 @@ impl RemoteJwks {
     }
 
     /// Whether a JWKS was fetched at least once (its keys keep working after a failed refresh).
-    pub fn has_keys(&self) -> bool {
+    pub(crate) fn has_keys(&self) -> bool {
         let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
         !cached.keys.is_empty()
     }
@@ -146,7 +149,7 @@ impl RemoteJwks {
     }
 
     /// The key for `kid`, fetching the JWKS when needed.
-    pub async fn key(&self, kid: &str) -> Result<Arc<DecodingKey>, TokenVerificationError> {
+    pub(crate) async fn key(&self, kid: &str) -> Result<Arc<DecodingKey>, TokenVerificationError> {
         let found = self.lookup(kid);
         if let (Some(key), true) = (&found.key, found.fresh) {
             return Ok(key.clone());

@@ -35,7 +35,8 @@ mod claims;
 mod clerk;
 mod config;
 pub(crate) mod context;
-mod cookies;
+pub(crate) mod cookies;
+pub(crate) mod env;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;

@@ -46,6 +46,7 @@ use url::Url;
 use super::breaker::Breaker;
 use super::clerk::Clerk;
 use super::config::ConfigError;
+use super::env::{self, Env};
 
 /// Clerk's production Frontend API, the default upstream (as in `@clerk/backend`).
 pub(super) const PROD_FAPI_URL: &str = "https://frontend-api.clerk.dev";
@@ -102,11 +103,7 @@ impl ProxyOptions {
         proxy_url: &str,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<ProxyOptions>, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let env = Env::new(lookup);
         let proxy_url = proxy_url.trim();
         let (path, public_url) = if proxy_url.starts_with('/') {
             (proxy_url.to_owned(), None)
@@ -135,7 +132,9 @@ impl ProxyOptions {
                 fix: "use a plain path such as /__clerk",
             });
         }
-        let upstream = get("CLERK_FRONTEND_API_URL").unwrap_or_else(|| PROD_FAPI_URL.into());
+        let upstream = env
+            .text("CLERK_FRONTEND_API_URL")
+            .unwrap_or_else(|| PROD_FAPI_URL.into());
         let upstream_ok = Url::parse(&upstream)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
@@ -149,19 +148,14 @@ impl ProxyOptions {
             });
         }
         let secs = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
-            match get(name) {
-                None => Ok(Duration::from_secs(default)),
-                Some(v) => v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .map(Duration::from_secs)
-                    .ok_or_else(|| ConfigError::Invalid {
-                        name,
-                        problem: format!("`{v}` is not a positive whole number of seconds"),
-                        fix: "set a number of seconds such as 5, or unset it for the default",
-                    }),
-            }
+            let secs = env
+                .number(name, 1..=3_600)
+                .map_err(|error| ConfigError::Invalid {
+                    name,
+                    problem: error.problem(),
+                    fix: "set a number of seconds such as 5, or unset it for the default",
+                })?;
+            Ok(Duration::from_secs(secs.unwrap_or(default)))
         };
         Ok(Some(ProxyOptions {
             path,
@@ -211,7 +205,7 @@ impl Clerk {
         let Some(proxy_url) = self.config().proxy_url.as_deref() else {
             return Ok(None);
         };
-        match ProxyOptions::from_lookup(proxy_url, |name| std::env::var(name).ok())? {
+        match ProxyOptions::from_lookup(proxy_url, env::process)? {
             Some(options) => FrontendApiProxy::new(self, options).map(Some),
             None => Ok(None),
         }

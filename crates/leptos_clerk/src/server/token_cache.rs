@@ -57,7 +57,7 @@ impl Hasher for TailHasher {
 
 /// The key a token was verified with: its `kid` and the key-set generation.
 #[derive(Clone, Copy, Debug)]
-pub struct KeyStamp<'a> {
+pub(crate) struct KeyStamp<'a> {
     /// The token's `kid` header.
     pub kid: Option<&'a str>,
     /// The key-set generation (`KeySource::generation`) read before the key was looked up.
@@ -72,14 +72,14 @@ struct Entry {
 }
 
 /// The verified-token cache.
-pub struct TokenCache {
+pub(crate) struct TokenCache {
     capacity: usize,
     entries: Mutex<HashMap<Box<str>, Entry, TailHash>>,
 }
 
 impl TokenCache {
     /// A cache holding at most `capacity` tokens (0 disables caching).
-    pub fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize) -> Self {
         TokenCache {
             capacity,
             entries: Mutex::new(HashMap::default()),
@@ -90,7 +90,7 @@ impl TokenCache {
     /// still trusted: verified in key-set `generation`, or `has_key(kid)` says the
     /// current set still holds its `kid` (then the entry moves to `generation`).
     /// Entries that fail either check are dropped.
-    pub fn get(
+    pub(crate) fn get(
         &self,
         token: &str,
         now: i64,
@@ -114,7 +114,13 @@ impl TokenCache {
 
     /// Remembers a verified token; when full, drops expired entries first and
     /// then an arbitrary tenth of the cache.
-    pub fn insert(&self, token: &str, claims: Arc<SessionClaims>, key: KeyStamp<'_>, now: i64) {
+    pub(crate) fn insert(
+        &self,
+        token: &str,
+        claims: Arc<SessionClaims>,
+        key: KeyStamp<'_>,
+        now: i64,
+    ) {
         if self.capacity == 0 || now >= claims.exp {
             return;
         }
@@ -141,13 +147,8 @@ impl TokenCache {
     }
 
     /// How many tokens are cached.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    /// Whether the cache is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -176,7 +177,7 @@ mod tests {
         cache.insert("t", claims(100), KEY, 50);
         assert!(get(&cache, "t", 99).is_some());
         assert!(get(&cache, "t", 100).is_none());
-        assert!(cache.is_empty());
+        assert_eq!(cache.len(), 0);
     }
 
     #[test]

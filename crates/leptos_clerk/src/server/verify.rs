@@ -213,7 +213,7 @@ fn map_jwt_error(error: jsonwebtoken::errors::Error) -> TokenVerificationError {
 
 /// What a [`Verifier`] accepts.
 #[derive(Clone, Debug)]
-pub struct VerifyOptions {
+pub(crate) struct VerifyOptions {
     /// Required `iss`: `https://<frontend api host>` of the publishable key.
     pub issuer: String,
     /// Accepted `azp` values (empty = not checked; a missing `azp` passes).
@@ -223,7 +223,7 @@ pub struct VerifyOptions {
 }
 
 /// Verifies session and handshake tokens.
-pub struct Verifier {
+pub(crate) struct Verifier {
     keys: KeySource,
     options: VerifyOptions,
     cache: TokenCache,
@@ -231,7 +231,7 @@ pub struct Verifier {
 
 impl Verifier {
     /// A verifier over `keys` with a token cache of `cache_capacity` entries.
-    pub fn new(keys: KeySource, options: VerifyOptions, cache_capacity: usize) -> Self {
+    pub(crate) fn new(keys: KeySource, options: VerifyOptions, cache_capacity: usize) -> Self {
         Verifier {
             keys,
             options,
@@ -240,18 +240,18 @@ impl Verifier {
     }
 
     /// The verified-token cache.
-    pub fn cache(&self) -> &TokenCache {
+    pub(crate) fn cache(&self) -> &TokenCache {
         &self.cache
     }
 
     /// Where the verification keys come from (readiness checks ask it whether keys are at hand).
-    pub fn keys(&self) -> &KeySource {
+    pub(crate) fn keys(&self) -> &KeySource {
         &self.keys
     }
 
     /// The `iss`/`iat`/`exp` of `token` for the cookie logic: from the verified-token cache
     /// when the token was verified before (no decoding), else read unverified.
-    pub fn peek(&self, token: &str) -> Option<PeekedClaims> {
+    pub(crate) fn peek(&self, token: &str) -> Option<PeekedClaims> {
         let Some(claims) = self.cached(token, unix_now()) else {
             return peek_claims(token);
         };
@@ -275,7 +275,10 @@ impl Verifier {
     }
 
     /// Verifies a session token and returns its claims.
-    pub async fn verify(&self, token: &str) -> Result<Arc<SessionClaims>, TokenVerificationError> {
+    pub(crate) async fn verify(
+        &self,
+        token: &str,
+    ) -> Result<Arc<SessionClaims>, TokenVerificationError> {
         let now = unix_now();
         if let Some(claims) = self.cached(token, now) {
             return Ok(claims);
@@ -340,7 +343,10 @@ impl Verifier {
 
     /// Verifies a legacy handshake token: only `typ`, `alg`, `cat` and the signature,
     /// like Clerk's `verifyHandshakeJwt`. Returns the payload.
-    pub async fn verify_handshake(&self, token: &str) -> Result<Value, TokenVerificationError> {
+    pub(crate) async fn verify_handshake(
+        &self,
+        token: &str,
+    ) -> Result<Value, TokenVerificationError> {
         let decoded = decode_checked(token)?;
         if decoded.header.cat == Category::Other {
             return Err(invalid("Invalid handshake token category (cat)"));

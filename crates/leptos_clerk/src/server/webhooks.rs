@@ -1,7 +1,7 @@
 //! Verifying Clerk webhooks (Svix / Standard Webhooks signatures) and typing their events.
 //!
-//! Mount a handler at e.g. `/api/webhooks/clerk`, give it the raw body, and let
-//! [`VerifiedWebhook`] (an axum extractor) or [`verify_request`] do the checking:
+//! Mount a handler at e.g. `/api/webhooks/clerk` and let [`VerifiedWebhook`] (an axum
+//! extractor) do the checking, or give the raw body to [`Webhook::verify`] (the same check):
 //!
 //! ```no_run
 //! use axum::{http::StatusCode, routing::post, Router};
@@ -27,7 +27,6 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -40,6 +39,7 @@ use serde_json::Value;
 use subtle::ConstantTimeEq as _;
 
 use super::backend_api::User;
+use super::env::Env;
 
 /// Environment variable holding the endpoint's signing secret (`whsec_…`).
 pub const WEBHOOK_SECRET_ENV: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
@@ -327,7 +327,7 @@ impl Webhook {
 
     /// Reads the secret from `CLERK_WEBHOOK_SIGNING_SECRET`.
     pub fn from_env() -> Result<Self, WebhookError> {
-        Self::new(&std::env::var(WEBHOOK_SECRET_ENV).unwrap_or_default())
+        Self::new(&Env::process().text(WEBHOOK_SECRET_ENV).unwrap_or_default())
     }
 
     /// The `v1,<base64>` signature of a message (for tests and local tooling).
@@ -345,18 +345,11 @@ impl Webhook {
         context.sign()
     }
 
-    /// Verifies headers and raw body against the current time and parses the event.
+    /// Verifies a delivery (its headers and raw body) against the current time and parses
+    /// its event: the one check behind the [`VerifiedWebhook`] extractor, for handlers that
+    /// take the body themselves (`webhook.verify(&headers, &body)?`; the error is a 400
+    /// response). See [`Webhook::verify_at`] for the rules.
     pub fn verify(
-        &self,
-        headers: &HeaderMap,
-        raw_body: &[u8],
-    ) -> Result<WebhookEvent, WebhookError> {
-        self.verify_message(headers, raw_body)
-            .map(|message| message.event)
-    }
-
-    /// Like [`Webhook::verify`], also returning the message id and timestamp.
-    pub fn verify_message(
         &self,
         headers: &HeaderMap,
         raw_body: &[u8],
@@ -369,7 +362,8 @@ impl Webhook {
         self.verify_at(headers, raw_body, now)
     }
 
-    /// Verifies as if the current time were `now` (Unix seconds).
+    /// [`Webhook::verify`] as if the current time were `now` (Unix seconds): for recorded
+    /// deliveries and test vectors.
     ///
     /// A delivery verifies once: the same `svix-id` with the same `svix-timestamp` again is
     /// [`WebhookError::Replayed`] (a 200) while that timestamp is within the tolerance
@@ -462,16 +456,6 @@ impl Webhook {
     }
 }
 
-/// Verifies a webhook request given its headers and raw body, for use inside an axum
-/// handler: `verify_request(&webhook, &headers, &body)?` (the error is a 400 response).
-pub fn verify_request(
-    webhook: &Webhook,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<VerifiedWebhook, WebhookError> {
-    webhook.verify_message(headers, body)
-}
-
 impl<S> FromRequest<S> for VerifiedWebhook
 where
     S: Send + Sync,
@@ -494,7 +478,7 @@ where
                 None => WebhookError::UnreadableBody(error.to_string()),
             })?
             .to_bytes();
-        webhook.verify_message(&parts.headers, &body)
+        webhook.verify(&parts.headers, &body)
     }
 }
 

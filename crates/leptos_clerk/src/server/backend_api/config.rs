@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::server::env::Env;
+
 pub use crate::server::breaker::BreakerConfig;
 
 /// Clerk's production Backend API origin; requests go to `{api_url}/v1/…`.
@@ -66,7 +68,8 @@ impl BackendApiConfig {
 
     /// Reads `CLERK_SECRET_KEY` (required), `CLERK_API_URL` and `CLERK_API_VERSION`.
     pub fn from_env() -> Result<Self, super::BackendApiError> {
-        let secret_key = non_empty_env("CLERK_SECRET_KEY").ok_or_else(|| {
+        let env = Env::process();
+        let secret_key = env.text("CLERK_SECRET_KEY").ok_or_else(|| {
             super::BackendApiError::Config(
                 "CLERK_SECRET_KEY is not set: copy the secret key from the Clerk dashboard \
                  (API keys) into the environment or .env"
@@ -74,20 +77,14 @@ impl BackendApiConfig {
             )
         })?;
         let mut config = Self::new(secret_key);
-        if let Some(api_url) = non_empty_env("CLERK_API_URL") {
+        if let Some(api_url) = env.text("CLERK_API_URL") {
             config.api_url = api_url;
         }
-        if let Some(api_version) = non_empty_env("CLERK_API_VERSION") {
+        if let Some(api_version) = env.text("CLERK_API_VERSION") {
             config.api_version = api_version;
         }
         Ok(config)
     }
-}
-
-fn non_empty_env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .filter(|value| !value.trim().is_empty())
 }
 
 impl fmt::Debug for BackendApiConfig {
