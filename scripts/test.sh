@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — THE command to run every test: installs what is missing (scripts/setup.sh), then
 #   formatting, clippy (-D warnings) for the `ssr` and the `hydrate` feature sets, cargo test,
+#   the library crates as packages (scripts/check-crates.sh: cargo package, cargo doc),
 #   the production feature set (scripts/check-production.sh), plain `cargo leptos serve` with no
 #   keys on the local Clerk dev instance (scripts/check-dev-build.sh), the release binary without
 #   the dev instance (scripts/check-release-binary.sh, and its control), and the browser tests
@@ -24,6 +25,7 @@ phase "cargo fmt --check" cargo fmt --all --check
 phase "clippy (ssr)" cargo clippy --workspace --all-targets --features "$SERVER_FEATURES" -- -D warnings
 phase "clippy (hydrate)" cargo clippy "${WEB[@]}" --all-targets --features hydrate -- -D warnings
 phase "cargo test" cargo test --workspace --features "$SERVER_FEATURES"
+phase "crates (cargo package, cargo doc)" bash "$ROOT/scripts/check-crates.sh"
 phase "template (cargo leptos new, both halves)" bash "$ROOT/scripts/check-template.sh"
 phase "production build (no dev instance)" bash "$ROOT/scripts/check-production.sh"
 phase "debug build (plain cargo leptos serve, no keys)" bash "$ROOT/scripts/check-dev-build.sh"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# check-crates.sh — the two library crates as a registry would receive them (part of test.sh):
+#   - `cargo package --list`: the files each crate ships (printed with their count); no build
+#     output, no browser-test harness, no dotfiles beyond Cargo's own;
+#   - `cargo package`: packs each crate and builds the packed copy alone, with its default
+#     features, against the registry's index (no network beyond the registry);
+#   - `cargo doc --no-deps` with every feature a user turns on, warnings as errors.
+# Nothing is published: that stays a maintainer's deliberate `cargo publish`.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+CRATES=(leptos_clerk clerk_dev_instance)
+
+for crate in "${CRATES[@]}"; do
+  say "$crate: cargo package --list"
+  # --allow-dirty: a developer's uncommitted work is packed as it is (CI's clone is clean).
+  files=$(cargo package --list --allow-dirty -p "$crate")
+  count=$(printf '%s\n' "$files" | wc -l)
+  printf '%s\n' "$files" | sed 's/^/    /'
+  echo "    ($count files)"
+  for required in Cargo.toml README.md CHANGELOG.md LICENSE src/lib.rs; do
+    printf '%s\n' "$files" | grep -qx "$required" || die "$crate: the package lacks $required"
+  done
+  if printf '%s\n' "$files" | grep -E '^(target|e2e|fuzz|node_modules)/|\.clerk-dev' >/dev/null; then
+    die "$crate: the package would ship build output or a test harness: $(printf '%s\n' "$files" |
+      grep -E '^(target|e2e|fuzz|node_modules)/|\.clerk-dev' | head -n 3 | tr '\n' ' ')"
+  fi
+done
+
+for crate in "${CRATES[@]}"; do
+  say "$crate: cargo package (pack, then build the packed copy)"
+  cargo package --allow-dirty -p "$crate"
+done
+
+say "cargo doc --no-deps (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos_clerk --features ssr,oauth
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p clerk_dev_instance
