@@ -37,6 +37,16 @@ fi
 NAME=acme-notes
 TRACE='leptos-clerk-starter|leptos_clerk_starter'
 
+# traces DIR [GREP_OPTION...]: the files of DIR that name the template, except the `repository`
+# line of a library crate's Cargo.toml (crates/*/: where that crate is maintained, which stays
+# true in a generated project).
+traces() {
+  local dir="$1"; shift
+  { grep -rIE "$TRACE" "$dir" "$@" || true; } |
+    { grep -vE "^$dir/crates/[a-z_]+/Cargo\.toml:repository = \"https://" || true; } |
+    cut -d: -f1 | sort -u
+}
+
 # generate VARIANT [VAR=value...]: cargo leptos new into $WORK/VARIANT/$NAME, options from the
 # environment (cargo-leptos passes no --define to cargo-generate).
 generate() {
@@ -55,7 +65,7 @@ check() {
   done
   local left
   # Cargo.lock still names the old package until the first cargo command rewrites it (below).
-  left="$(grep -rIlE "$TRACE" "$dir" --exclude=Cargo.lock || true)"
+  left="$(traces "$dir" --exclude=Cargo.lock)"
   [ -z "$left" ] || die "$1: the template's name is left in: $left"
   left="$(grep -rIlE '\{%|\{\{nl\}\}|\{\{project-name\}\}|\{\{crate_name\}\}' "$dir" || true)"
   [ -z "$left" ] || die "$1: Liquid markers are left in: $left"
@@ -75,7 +85,7 @@ check() {
   (cd "$dir" && RUSTFLAGS="--cfg erase_components" web_cargo check --quiet -p "$NAME" --lib \
     --no-default-features --features hydrate --target wasm32-unknown-unknown) 2>&1 | tee "$WORK/$1-wasm.log"
   ! grep -q '^warning' "$WORK/$1-wasm.log" || die "$1: the browser library compiles with warnings"
-  left="$(grep -rIlE "$TRACE" "$dir" || true)"
+  left="$(traces "$dir")"
   [ -z "$left" ] || die "$1: the template's name is left in: $left"
 }
 
