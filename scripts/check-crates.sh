@@ -4,7 +4,8 @@
 #     output, no browser-test harness, no dotfiles beyond Cargo's own;
 #   - `cargo package`: packs each crate and builds the packed copy alone, with its default
 #     features, against the registry's index (no network beyond the registry);
-#   - `cargo doc --no-deps` with every feature a user turns on, warnings as errors.
+#   - `cargo doc --no-deps` with the features docs.rs documents it with
+#     (`[package.metadata.docs.rs]` in its Cargo.toml), warnings as errors.
 # Nothing is published: that stays a maintainer's deliberate `cargo publish`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,6 +34,13 @@ for crate in "${CRATES[@]}"; do
   cargo package --allow-dirty -p "$crate"
 done
 
-say "cargo doc --no-deps (warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos_clerk --features ssr,oauth
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p clerk_dev_instance
+# docs_features CRATE: the features of [package.metadata.docs.rs], comma-separated (may be none).
+docs_features() {
+  sed -n 's/^features = \[\(.*\)\]$/\1/p' "$ROOT/crates/$1/Cargo.toml" | tr -d '" '
+}
+
+for crate in "${CRATES[@]}"; do
+  features="$(docs_features "$crate")"
+  say "$crate: cargo doc --no-deps --features '$features' (warnings are errors)"
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p "$crate" ${features:+--features "$features"}
+done
