@@ -23,10 +23,9 @@ for crate in "${CRATES[@]}"; do
   for required in Cargo.toml README.md CHANGELOG.md LICENSE src/lib.rs; do
     printf '%s\n' "$files" | grep -qx "$required" || die "$crate: the package lacks $required"
   done
-  if printf '%s\n' "$files" | grep -E '^(target|e2e|fuzz|node_modules)/|\.clerk-dev' >/dev/null; then
-    die "$crate: the package would ship build output or a test harness: $(printf '%s\n' "$files" |
-      grep -E '^(target|e2e|fuzz|node_modules)/|\.clerk-dev' | head -n 3 | tr '\n' ' ')"
-  fi
+  unwanted=$(printf '%s\n' "$files" | grep -E '^(target|e2e|fuzz|node_modules)/|\.clerk-dev' || true)
+  [ -z "$unwanted" ] ||
+    die "$crate: the package would ship build output or a test harness: $(head -n 3 <<<"$unwanted" | tr '\n' ' ')"
 done
 
 for crate in "${CRATES[@]}"; do

@@ -73,7 +73,7 @@ pub struct DrainSettingsError {
 impl DrainSettings {
     /// Reads `SHUTDOWN_READY_DELAY_SECS` and `SHUTDOWN_GRACE_SECS` from the environment.
     pub fn from_env() -> Result<Self, DrainSettingsError> {
-        Self::from_lookup(super::env::var)
+        Self::from_lookup(super::env::process)
     }
 
     /// Reads the settings through `lookup` (unset or empty variables keep their defaults).

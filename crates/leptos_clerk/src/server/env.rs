@@ -12,13 +12,6 @@ pub(crate) fn process(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-impl Env<fn(&str) -> Option<String>> {
-    /// The process environment.
-    pub(crate) fn process() -> Self {
-        Env(process)
-    }
-}
-
 impl<F: Fn(&str) -> Option<String>> Env<F> {
     /// Variables read through `lookup`.
     pub(crate) fn new(lookup: F) -> Self {

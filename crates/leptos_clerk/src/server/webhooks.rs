@@ -39,7 +39,7 @@ use serde_json::Value;
 use subtle::ConstantTimeEq as _;
 
 use super::backend_api::User;
-use super::env::Env;
+use super::env::{self, Env};
 
 /// Environment variable holding the endpoint's signing secret (`whsec_…`).
 pub const WEBHOOK_SECRET_ENV: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
@@ -327,7 +327,11 @@ impl Webhook {
 
     /// Reads the secret from `CLERK_WEBHOOK_SIGNING_SECRET`.
     pub fn from_env() -> Result<Self, WebhookError> {
-        Self::new(&Env::process().text(WEBHOOK_SECRET_ENV).unwrap_or_default())
+        Self::new(
+            &Env::new(env::process)
+                .text(WEBHOOK_SECRET_ENV)
+                .unwrap_or_default(),
+        )
     }
 
     /// The `v1,<base64>` signature of a message (for tests and local tooling).

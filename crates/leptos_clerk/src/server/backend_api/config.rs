@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::server::env::Env;
+use crate::server::env::{self, Env};
 
 pub use crate::server::breaker::BreakerConfig;
 
@@ -68,7 +68,7 @@ impl BackendApiConfig {
 
     /// Reads `CLERK_SECRET_KEY` (required), `CLERK_API_URL` and `CLERK_API_VERSION`.
     pub fn from_env() -> Result<Self, super::BackendApiError> {
-        let env = Env::process();
+        let env = Env::new(env::process);
         let secret_key = env.text("CLERK_SECRET_KEY").ok_or_else(|| {
             super::BackendApiError::Config(
                 "CLERK_SECRET_KEY is not set: copy the secret key from the Clerk dashboard \
